@@ -1,0 +1,143 @@
+# Set-up and test entry points for sale_order_governance.
+#
+#   make demo   Odoo 18 with the add-on and its demo data on http://127.0.0.1:8069
+#   make test   the whole test suite (pytest-odoo) on a throw-away database
+#
+# Inputs (make or environment variables):
+#   ODOO_SOURCE  where Odoo 18.0 Community comes from: a source directory, a
+#                .tar.gz/.zip archive, or an archive URL.  Read only the first
+#                time; later runs reuse the prepared copy in CACHE_DIR.
+#   CACHE_DIR    where the prepared Odoo, its virtualenv, the filestore and the
+#                configuration live (outside the clone, shared by clones).
+#   PYTHON       the interpreter the virtualenv is built from (3.10 - 3.12).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ODOO_SOURCE ?= https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz
+CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sale_order_governance
+PYTHON ?= python3
+DB_HOST ?=
+DB_PORT ?= 5432
+DB_USER ?= $(shell id -un)
+HTTP_PORT ?= 8069
+DEMO_DB ?= sog_demo
+TEST_DB ?= sog_test_$(shell date +%s)
+PYTEST_ARGS ?=
+
+ADDON := sale_order_governance
+ODOO_DIR := $(CACHE_DIR)/odoo
+VENV := $(CACHE_DIR)/venv
+DATA_DIR := $(CACHE_DIR)/data
+ODOO_CONF := $(CACHE_DIR)/odoo.conf
+ODOO_BIN := $(VENV)/bin/python $(ODOO_DIR)/odoo-bin -c $(ODOO_CONF)
+# Odoo modules every test database starts from (the add-on's dependencies).
+TEMPLATE_MODULES := $(shell $(PYTHON) tools/manifest_depends.py $(ADDON))
+TEMPLATE_KEY := $(shell echo "$(TEMPLATE_MODULES)" | cksum | cut -d' ' -f1)
+TEMPLATE_DB := sog_template_$(TEMPLATE_KEY)
+PSQL_ENV := PGHOST=$(or $(DB_HOST),) PGPORT=$(DB_PORT) PGUSER=$(DB_USER)
+
+.PHONY: help odoo venv conf template demo test lint clean-dbs
+
+help:
+	@echo "make demo   - start Odoo with $(ADDON) and demo data on http://127.0.0.1:$(HTTP_PORT)"
+	@echo "make test   - run the test suite on a throw-away database"
+	@echo "make lint   - ruff and pylint-odoo"
+
+# --- Odoo source -------------------------------------------------------------
+$(ODOO_DIR)/.ready:
+	@mkdir -p $(CACHE_DIR)
+	@rm -rf $(ODOO_DIR).part && mkdir -p $(ODOO_DIR).part
+	@src="$(ODOO_SOURCE)"; \
+	if [ -d "$$src" ]; then \
+	  echo "Copying Odoo source from $$src"; \
+	  tar -C "$$src" --exclude=.git -cf - . | tar -C $(ODOO_DIR).part -xf -; \
+	else \
+	  if [ ! -f "$$src" ]; then \
+	    echo "Downloading Odoo source from $$src"; \
+	    curl -fL --retry 3 -o $(CACHE_DIR)/odoo-source.archive "$$src"; \
+	    src=$(CACHE_DIR)/odoo-source.archive; \
+	  fi; \
+	  case "$$(file -b --mime-type "$$src")" in \
+	    application/zip) rm -rf $(CACHE_DIR)/unzip && unzip -q "$$src" -d $(CACHE_DIR)/unzip && \
+	      mv $(CACHE_DIR)/unzip/*/* $(ODOO_DIR).part/ && rm -rf $(CACHE_DIR)/unzip ;; \
+	    *) tar -xf "$$src" -C $(ODOO_DIR).part --strip-components=1 ;; \
+	  esac; \
+	fi
+	@test -f $(ODOO_DIR).part/odoo-bin || { echo "ODOO_SOURCE=$(ODOO_SOURCE) holds no odoo-bin" >&2; exit 1; }
+	@grep -q "version_info = (18, 0" $(ODOO_DIR).part/odoo/release.py || { echo "ODOO_SOURCE is not Odoo 18.0" >&2; exit 1; }
+	@rm -rf $(ODOO_DIR) && mv $(ODOO_DIR).part $(ODOO_DIR) && touch $@
+
+odoo: $(ODOO_DIR)/.ready
+
+# --- Python virtualenv ---------------------------------------------------------
+$(VENV)/.ready: $(ODOO_DIR)/.ready requirements-dev.txt constraints.txt
+	@echo "Building the virtualenv in $(VENV)"
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@export PIP_CONSTRAINT=$(CURDIR)/constraints.txt PIP_DISABLE_PIP_VERSION_CHECK=1; \
+	$(VENV)/bin/pip install -q "setuptools<70" wheel && \
+	$(VENV)/bin/pip install -q -r $(ODOO_DIR)/requirements.txt && \
+	$(VENV)/bin/pip install -q --no-deps -e $(ODOO_DIR) && \
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.ready
+
+$(ODOO_CONF): $(VENV)/.ready Makefile
+	@mkdir -p $(DATA_DIR)
+	@printf '%s\n' "[options]" \
+	  "addons_path = $(ODOO_DIR)/addons,$(ODOO_DIR)/odoo/addons,$(CURDIR)" \
+	  "data_dir = $(DATA_DIR)" \
+	  "db_host = $(DB_HOST)" "db_port = $(DB_PORT)" "db_user = $(DB_USER)" \
+	  "http_interface = 127.0.0.1" "http_port = $(HTTP_PORT)" \
+	  "list_db = False" "max_cron_threads = 1" > $@
+
+conf: $(ODOO_CONF)
+
+# --- Databases -------------------------------------------------------------------
+$(CACHE_DIR)/$(TEMPLATE_DB).ready: | $(ODOO_CONF)
+	@echo "Building template database $(TEMPLATE_DB) with: $(TEMPLATE_MODULES)"
+	@$(PSQL_ENV) dropdb --if-exists $(TEMPLATE_DB)
+	@rm -rf $(DATA_DIR)/filestore/$(TEMPLATE_DB)
+	@$(ODOO_BIN) -d $(TEMPLATE_DB) -i $$(echo $(TEMPLATE_MODULES) | tr ' ' ',') \
+	  --without-demo=all --stop-after-init --log-level=warn
+	@touch $@
+
+template: $(CACHE_DIR)/$(TEMPLATE_DB).ready
+
+
+test: template
+	@echo "Test database $(TEST_DB) (from $(TEMPLATE_DB))"
+	@$(PSQL_ENV) createdb -T $(TEMPLATE_DB) $(TEST_DB)
+	@mkdir -p $(DATA_DIR)/filestore
+	@if [ -d $(DATA_DIR)/filestore/$(TEMPLATE_DB) ]; then \
+	  cp -a $(DATA_DIR)/filestore/$(TEMPLATE_DB) $(DATA_DIR)/filestore/$(TEST_DB); fi
+	@status=0; \
+	$(ODOO_BIN) -d $(TEST_DB) -i $(ADDON) --without-demo=all --stop-after-init \
+	  --log-level=warn || status=$$?; \
+	if [ $$status -eq 0 ]; then \
+	  ODOO_RC=$(ODOO_CONF) $(VENV)/bin/python -m pytest -p no:cacheprovider \
+	    --odoo-database=$(TEST_DB) --odoo-config=$(ODOO_CONF) --odoo-http \
+	    $(ADDON)/tests $(PYTEST_ARGS) || status=$$?; \
+	fi; \
+	$(PSQL_ENV) dropdb --if-exists $(TEST_DB) || true; \
+	rm -rf $(DATA_DIR)/filestore/$(TEST_DB); \
+	exit $$status
+
+demo: $(ODOO_CONF)
+	@if ! $(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -qw $(DEMO_DB); then \
+	  echo "Creating $(DEMO_DB) with $(ADDON) and demo data"; \
+	  $(ODOO_BIN) -d $(DEMO_DB) -i $(ADDON) --stop-after-init --log-level=warn \
+	  || { $(PSQL_ENV) dropdb --if-exists $(DEMO_DB); exit 1; }; \
+	fi
+	@echo "Odoo on http://127.0.0.1:$(HTTP_PORT)  (login admin / admin, database $(DEMO_DB))"
+	@$(ODOO_BIN) -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$'
+
+lint: $(VENV)/.ready
+	@$(VENV)/bin/ruff check $(ADDON) benchmarks tools
+	@$(VENV)/bin/ruff format --check $(ADDON) benchmarks tools
+
+clean-dbs:
+	@for db in $$($(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -oE 'sog_test_[0-9]+'); do \
+	  $(PSQL_ENV) dropdb --if-exists $$db; rm -rf $(DATA_DIR)/filestore/$$db; done

@@ -1,0 +1,20 @@
+# Copyright 2026 sale_order_governance contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    governance_review_sla_hours = fields.Float(
+        string="Review Answer Deadline (Working Hours)",
+        default=24.0,
+        help="Default answer deadline of new review stages, in working hours "
+        "of the company's calendar.",
+    )
+    governance_require_line_prices = fields.Boolean(
+        string="Require Prices on Every Line",
+        default=True,
+        help="An order with a product line at price zero cannot be submitted "
+        "for review.",
+    )

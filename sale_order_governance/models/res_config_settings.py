@@ -1,0 +1,19 @@
+# Copyright 2026 sale_order_governance contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    governance_review_sla_hours = fields.Float(
+        related="company_id.governance_review_sla_hours", readonly=False
+    )
+    governance_require_line_prices = fields.Boolean(
+        related="company_id.governance_require_line_prices", readonly=False
+    )
+
+    def action_open_governance_required_fields(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_order_governance.sale_governance_required_field_action"
+        )

@@ -1,0 +1,372 @@
+# Copyright 2026 sale_order_governance contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+REVIEW_STATES = [
+    ("not_submitted", "Not Submitted"),
+    ("in_review", "In Review"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+]
+
+
+class SaleGovernanceReviewMixin(models.AbstractModel):
+    """The review engine shared by orders, change requests and cancel requests.
+
+    A reviewed model inherits this mixin, sets ``_review_applies_to`` (the
+    ``applies_to`` value of its stages) and implements the few hooks below
+    (owner, fingerprint, evidence, order).  Reviews are ``sale.order.review``
+    rows pointing back with ``res_model``/``res_id``.
+    """
+
+    _name = "sale.governance.review.mixin"
+    _description = "Sales Governance Review Engine"
+    _review_applies_to = "order"
+
+    review_state = fields.Selection(
+        REVIEW_STATES,
+        default="not_submitted",
+        required=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        readonly=True,
+    )
+    review_submitted_at = fields.Datetime(copy=False, readonly=True)
+    review_fingerprint = fields.Char(copy=False, readonly=True)
+    review_can_decide = fields.Boolean(compute="_compute_review_can_decide")
+    review_overdue = fields.Boolean(
+        string="Review Overdue",
+        compute="_compute_review_overdue",
+        search="_search_review_overdue",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    def _review_reviews(self):
+        return self.env["sale.order.review"].search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        )
+
+    @api.depends_context("uid")
+    @api.depends("review_state")
+    def _compute_review_can_decide(self):
+        pending = self.env["sale.order.review"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("can_decide", "=", True),
+            ]
+        )
+        ids = set(pending.mapped("res_id"))
+        for record in self:
+            record.review_can_decide = record.id in ids
+
+    @api.depends("review_state")
+    def _compute_review_overdue(self):
+        overdue = self.env["sale.order.review"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("state", "=", "pending"),
+                ("is_overdue", "=", True),
+            ]
+        )
+        ids = set(overdue.mapped("res_id"))
+        for record in self:
+            record.review_overdue = record.id in ids
+
+    def _search_review_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue reviews."))
+        query = self.env["sale.order.review"]._search(
+            [
+                ("res_model", "=", self._name),
+                ("state", "=", "pending"),
+                ("is_overdue", "=", True),
+            ]
+        )
+        ids_query = query.subselect("res_id")
+        op = "in" if (operator == "=") == value else "not in"
+        return [("id", op, ids_query)]
+
+    # ------------------------------------------------------------
+    # HOOKS FOR THE REVIEWED MODEL
+    # ------------------------------------------------------------
+
+    def _review_order(self):
+        """The sales order a review of this record belongs to."""
+        raise NotImplementedError
+
+    def _review_owner_users(self):
+        """Users who may never review this record (four-eyes)."""
+        raise NotImplementedError
+
+    def _review_responsible_user(self):
+        """Who gets the record back on rejection."""
+        raise NotImplementedError
+
+    def _review_missing_items(self):
+        """Labels of the items that must be filled before submission."""
+        return []
+
+    def _review_fingerprint_values(self):
+        """Values whose change sends the record back through review."""
+        raise NotImplementedError
+
+    def _review_evidence(self, department):
+        """Evidence dict {"items": [[key, value]], "lines": [{...}]}."""
+        return {}
+
+    def _review_evidence_labels(self):
+        return {}
+
+    def _review_check_submittable(self):
+        """Raise when the record is in no state to be submitted."""
+
+    def _review_approved(self):
+        """Called once every review of the record is approved."""
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_submit_for_review(self):
+        """Check completeness, then request the applicable reviews."""
+        self._review_check_submittable()
+        missing = []
+        for record in self:
+            items = record._review_missing_items()
+            if items:
+                missing.append(
+                    self.env._(
+                        "%(record)s is missing: %(items)s",
+                        record=record.display_name,
+                        items=", ".join(items),
+                    )
+                )
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Complete these items before submitting for review:\n%(items)s",
+                    items="\n".join(missing),
+                )
+            )
+        for record in self:
+            record._review_submit()
+        return True
+
+    def action_review_approve(self):
+        reviews = self._review_my_pending()
+        reviews.action_approve()
+        return True
+
+    def action_review_reject(self):
+        reviews = self._review_my_pending()
+        return self.env["sale.order.review.decision"]._action_open(reviews, "reject")
+
+    # ------------------------------------------------------------
+    # ENGINE
+    # ------------------------------------------------------------
+
+    def _review_my_pending(self):
+        reviews = self.env["sale.order.review"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("can_decide", "=", True),
+            ]
+        )
+        if not reviews:
+            raise UserError(
+                self.env._(
+                    "No review of %(records)s is waiting for your decision.",
+                    records=", ".join(self.mapped("display_name")),
+                )
+            )
+        return reviews
+
+    def _review_lock(self):
+        """Serialise review changes of these records across transactions.
+
+        A no-op UPDATE takes the row lock and makes any concurrent transaction
+        that touches the same rows fail with a serialization error (retried by
+        Odoo) instead of working on a stale picture of the reviews.
+        """
+        if self.ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET write_date = write_date WHERE id IN %s",
+                    SQL.identifier(self._table),
+                    tuple(self.ids),
+                )
+            )
+
+    def _review_applicable_stages(self):
+        self.ensure_one()
+        company = self._review_order().company_id
+        stages = (
+            self.env["sale.review.stage"]
+            .sudo()
+            .browse(
+                self.env["sale.review.stage"]._get_stage_ids(
+                    self._review_applies_to, company.id
+                )
+            )
+        )
+        record = self.sudo()
+        return stages.filtered(
+            lambda stage: not stage.domain
+            or record.filtered_domain(stage._get_domain())
+        )
+
+    def _review_compute_fingerprint(self):
+        self.ensure_one()
+        return hashlib.sha1(
+            repr(self.sudo()._review_fingerprint_values()).encode()
+        ).hexdigest()
+
+    def _review_submit(self):
+        self.ensure_one()
+        self._review_lock()
+        reviews = self._review_reviews()
+        reviews._cancel()
+        stages = self._review_applicable_stages()
+        order = self._review_order()
+        owners = self._review_owner_users() | self.env.user
+        vals_list = []
+        for stage in stages:
+            reviewers = stage._get_reviewers(order.company_id) - owners
+            if not reviewers:
+                raise UserError(
+                    self.env._(
+                        "Nobody can review stage %(stage)s of %(record)s: it has "
+                        "no reviewer in company %(company)s other than the "
+                        "salesperson or the submitter. Ask a governance manager "
+                        "to assign reviewers to the stage.",
+                        stage=stage.name,
+                        record=self.display_name,
+                        company=order.company_id.name,
+                    )
+                )
+            vals_list.append(
+                {
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "order_id": order.id,
+                    "stage_id": stage.id,
+                    "department": stage.department,
+                    "sequence": stage.sequence,
+                    "reviewer_user_ids": [fields.Command.set(reviewers.ids)],
+                    "submitted_by_id": self.env.uid,
+                }
+            )
+        # sudo: submitters create reviews but may not edit them afterwards.
+        self.env["sale.order.review"].sudo().create(vals_list)
+        self.write(
+            {
+                "review_state": "in_review" if stages else "approved",
+                "review_submitted_at": fields.Datetime.now(),
+                "review_fingerprint": self._review_compute_fingerprint(),
+            }
+        )
+        if stages:
+            self._review_post(
+                self.env._(
+                    "Submitted for review: %(stages)s.",
+                    stages=", ".join(stages.mapped("name")),
+                )
+            )
+            self._review_advance()
+        else:
+            self._review_post(
+                self.env._("Submitted for review: no review stage applies.")
+            )
+            self._review_approved()
+
+    def _review_advance(self):
+        """Start the next step when the current one is fully approved."""
+        self.ensure_one()
+        reviews = self._review_reviews()
+        if reviews.filtered(lambda review: review.state == "pending"):
+            return
+        waiting = reviews.filtered(lambda review: review.state == "waiting")
+        if waiting:
+            step = min(waiting.mapped("sequence"))
+            waiting.filtered(lambda review: review.sequence == step)._start()
+            return
+        if self.review_state == "in_review":
+            self.write({"review_state": "approved"})
+            self._review_post(self.env._("Every review is approved."))
+            self._review_approved()
+
+    def _review_log_approval(self, reviews, comment):
+        for review in reviews:
+            body = self.env._(
+                "%(stage)s approved by %(user)s.",
+                stage=review.stage_id.name,
+                user=self.env.user.name,
+            )
+            if comment:
+                body = f"{body} {comment}"
+            self._review_post(body)
+
+    def _review_rejected(self, reviews, comment):
+        self.ensure_one()
+        self._review_reviews()._cancel()
+        self.write({"review_state": "rejected"})
+        stages = ", ".join(reviews.mapped("stage_id.name"))
+        message = self.env._(
+            "Rejected by %(user)s at %(stages)s: %(reason)s",
+            user=self.env.user.name,
+            stages=stages,
+            reason=comment,
+        )
+        self._review_post(message)
+        responsible = self._review_responsible_user()
+        if responsible:
+            # sudo: the reviewer may not write on the record.
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Review rejected: correct and resubmit"),
+                note=message,
+                user_id=responsible.id,
+            )
+
+    def _review_reset(self, reason):
+        """Cancel open reviews after a relevant change; decided ones stay."""
+        for record in self:
+            record._review_lock()
+            record._review_reviews()._cancel()
+            record.write({"review_state": "not_submitted", "review_fingerprint": False})
+            record._review_post(
+                self.env._(
+                    "Review restarted: %(reason)s. Submit the record again.",
+                    reason=reason,
+                )
+            )
+
+    def _review_check_fingerprint(self):
+        for record in self:
+            if record.review_state not in ("in_review", "approved"):
+                continue
+            if record._review_compute_fingerprint() != record.review_fingerprint:
+                record._review_reset(
+                    self.env._("it was modified after it was submitted")
+                )
+
+    def _review_post(self, body):
+        # sudo: reviewers without write access still leave their trace.
+        self.sudo().message_post(
+            body=Markup("<p>%s</p>") % body,
+            author_id=self.env.user.partner_id.id,
+            subtype_xmlid="mail.mt_note",
+        )

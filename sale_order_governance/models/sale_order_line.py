@@ -1,0 +1,38 @@
+# Copyright 2026 sale_order_governance contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+# Line fields whose change sends a submitted order back through review.
+REVIEW_RELEVANT_LINE_FIELDS = {
+    "product_id",
+    "product_uom_qty",
+    "product_uom",
+    "price_unit",
+    "discount",
+    "tax_id",
+    "display_type",
+}
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._governance_watched()._review_check_fingerprint()
+        return lines
+
+    def write(self, vals):
+        if not REVIEW_RELEVANT_LINE_FIELDS.intersection(vals):
+            return super().write(vals)
+        orders = self.order_id._governance_watched()
+        res = super().write(vals)
+        orders._review_check_fingerprint()
+        return res
+
+    def unlink(self):
+        orders = self.order_id._governance_watched()
+        res = super().unlink()
+        orders.exists()._review_check_fingerprint()
+        return res

@@ -1,0 +1,458 @@
+# Copyright 2026 sale_order_governance contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+from datetime import timedelta
+
+import pytz
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .sale_review_stage import DEPARTMENTS
+
+OPEN_STATES = ("waiting", "pending")
+
+
+class SaleOrderReview(models.Model):
+    _name = "sale.order.review"
+    _description = "Sales Order Review"
+    _order = "requested_at desc, sequence, id"
+    _rec_names_search = ["order_id", "stage_id"]
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    res_model = fields.Char(
+        string="Reviewed Model", required=True, index=True, readonly=True
+    )
+    res_id = fields.Many2oneReference(
+        string="Reviewed Record",
+        model_field="res_model",
+        required=True,
+        index=True,
+        readonly=True,
+    )
+    order_id = fields.Many2one(
+        "sale.order",
+        string="Order",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    stage_id = fields.Many2one(
+        "sale.review.stage",
+        string="Stage",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        readonly=True,
+    )
+    department = fields.Selection(DEPARTMENTS, required=True, readonly=True)
+    sequence = fields.Integer(readonly=True)
+    state = fields.Selection(
+        [
+            ("waiting", "Waiting"),
+            ("pending", "To Review"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="waiting",
+        readonly=True,
+        index=True,
+    )
+    reviewer_user_ids = fields.Many2many(
+        "res.users",
+        "sale_order_review_reviewer_rel",
+        "review_id",
+        "user_id",
+        string="Reviewers",
+        readonly=True,
+        help="Who may decide, as configured when the record was submitted.",
+    )
+    submitted_by_id = fields.Many2one("res.users", string="Submitted By", readonly=True)
+    requested_at = fields.Datetime(readonly=True, index=True)
+    deadline = fields.Datetime(readonly=True)
+    is_overdue = fields.Boolean(string="Overdue", readonly=True, index=True)
+    escalated_at = fields.Datetime(readonly=True)
+    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_at = fields.Datetime(readonly=True)
+    comment = fields.Text(readonly=True)
+    evidence = fields.Json(
+        string="Evidence Snapshot",
+        readonly=True,
+        help="What the reviewer was shown when deciding, kept as it was then.",
+    )
+    evidence_html = fields.Html(
+        string="Evidence", compute="_compute_evidence_html", sanitize=False
+    )
+    company_id = fields.Many2one(
+        related="order_id.company_id", store=True, index=True, readonly=True
+    )
+    user_id = fields.Many2one(
+        related="order_id.user_id", string="Salesperson", store=True, readonly=True
+    )
+    partner_id = fields.Many2one(
+        related="order_id.partner_id", string="Customer", readonly=True
+    )
+    activity_ids = fields.Many2many(
+        "mail.activity",
+        "sale_order_review_activity_rel",
+        "review_id",
+        "activity_id",
+        readonly=True,
+    )
+    can_decide = fields.Boolean(
+        compute="_compute_can_decide", search="_search_can_decide"
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("order_id", "stage_id")
+    def _compute_display_name(self):
+        for review in self:
+            review.display_name = f"{review.order_id.name} / {review.stage_id.name}"
+
+    @api.depends_context("uid")
+    @api.depends("state", "reviewer_user_ids")
+    def _compute_can_decide(self):
+        user = self.env.user
+        for review in self:
+            review.can_decide = (
+                review.state == "pending" and user in review.reviewer_user_ids
+            )
+
+    def _search_can_decide(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on reviews to decide."))
+        domain = [
+            ("state", "=", "pending"),
+            ("reviewer_user_ids", "in", self.env.uid),
+        ]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.depends("evidence", "state", "stage_id")
+    def _compute_evidence_html(self):
+        for review in self:
+            data = review.evidence
+            if not data and review.state in OPEN_STATES and review.res_id:
+                data = review._get_record()._review_evidence(review.department)
+            review.evidence_html = self._render_evidence(data or {})
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        decided = self.filtered(lambda review: review.state not in OPEN_STATES)
+        if decided:
+            raise UserError(
+                self.env._(
+                    "Review %(review)s was decided on %(date)s and cannot be "
+                    "changed: decisions are kept as they were made.",
+                    review=decided[0].display_name,
+                    date=decided[0].decided_at or decided[0].write_date,
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided(self):
+        if self.filtered(lambda review: review.state != "waiting"):
+            raise UserError(
+                self.env._(
+                    "Reviews that were requested or decided are part of the "
+                    "order's history and cannot be deleted."
+                )
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_approve(self, comment=None):
+        """Approve the reviews as the current user and move the record on."""
+        self._check_can_decide()
+        self._decide("approved", comment)
+        return True
+
+    def action_reject(self, comment):
+        """Reject the reviews; the record goes back to its owner."""
+        if not comment or not str(comment).strip():
+            raise UserError(
+                self.env._(
+                    "Give the reason of the rejection: the salesperson needs it "
+                    "to correct the order."
+                )
+            )
+        self._check_can_decide()
+        self._decide("rejected", comment)
+        return True
+
+    def action_open_reject_wizard(self):
+        return self.env["sale.order.review.decision"]._action_open(self, "reject")
+
+    def action_open_record(self):
+        self.ensure_one()
+        record = self._get_record()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _get_record(self):
+        self.ensure_one()
+        return self.env[self.res_model].browse(self.res_id)
+
+    def _check_can_decide(self):
+        user = self.env.user
+        for review in self:
+            record = review._get_record()
+            if user in record._review_owner_users() or user == review.submitted_by_id:
+                raise AccessError(
+                    self.env._(
+                        "You cannot decide review %(review)s: the salesperson and "
+                        "the person who submitted the record never review it "
+                        "themselves (four-eyes principle).",
+                        review=review.display_name,
+                    )
+                )
+            if user not in review.reviewer_user_ids:
+                raise AccessError(
+                    self.env._(
+                        "You are not a reviewer of %(review)s. Only %(users)s "
+                        "may decide it.",
+                        review=review.display_name,
+                        users=", ".join(review.reviewer_user_ids.mapped("name")),
+                    )
+                )
+
+    def _decide(self, decision, comment):
+        """Record a decision; serialised per reviewed record.
+
+        The reviewed rows are locked first, so that two reviewers deciding
+        parallel stages of one record at the same moment advance it once:
+        the later transaction waits, then fails with a serialization error
+        and is retried by Odoo on fresh data.
+        """
+        now = fields.Datetime.now()
+        by_record = defaultdict(lambda: self.browse())
+        for review in self:
+            by_record[review._get_record()] |= review
+        for record, reviews in by_record.items():
+            record._review_lock()
+            reviews.invalidate_recordset(["state"])
+            for review in reviews:
+                if review.state != "pending":
+                    raise UserError(
+                        self.env._(
+                            "Review %(review)s is not waiting for a decision any "
+                            "more (it is %(state)s). Reload the page.",
+                            review=review.display_name,
+                            state=dict(
+                                review._fields["state"]._description_selection(
+                                    self.env
+                                )
+                            )[review.state],
+                        )
+                    )
+            for review in reviews:
+                evidence = record._review_evidence(review.department)
+                # sudo: reviewers only read reviews; the decision is written
+                # here after _check_can_decide verified who decides.
+                review.sudo().write(
+                    {
+                        "state": decision,
+                        "decided_by_id": self.env.uid,
+                        "decided_at": now,
+                        "comment": comment or False,
+                        "evidence": evidence,
+                    }
+                )
+            reviews._close_activities(decision, comment)
+            if decision == "rejected":
+                record._review_rejected(reviews, comment)
+            else:
+                record._review_log_approval(reviews, comment)
+                record._review_advance()
+
+    def _start(self):
+        """Request the reviews of one step: deadline, state, activities."""
+        now = fields.Datetime.now()
+        for review in self:
+            deadline = review._compute_deadline(now, review.stage_id.sla_hours)
+            # sudo: the engine moves reviews on behalf of whoever triggered it.
+            review.sudo().write(
+                {"state": "pending", "requested_at": now, "deadline": deadline}
+            )
+            review._schedule_activities()
+
+    def _cancel(self):
+        reviews = self.filtered(lambda review: review.state in OPEN_STATES)
+        reviews._close_activities("cancelled", None)
+        reviews.sudo().write({"state": "cancelled"})
+
+    def _compute_deadline(self, start, hours):
+        """``start`` plus ``hours`` working hours of the company's calendar."""
+        self.ensure_one()
+        calendar = self.company_id.resource_calendar_id
+        deadline = False
+        if calendar:
+            deadline = calendar.plan_hours(
+                hours, pytz.utc.localize(start), compute_leaves=True
+            )
+        if not deadline:
+            return start + timedelta(hours=hours)
+        return deadline.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _activity_summary(self):
+        self.ensure_one()
+        return self.env._(
+            "Review %(stage)s of %(record)s",
+            stage=self.stage_id.name,
+            record=self._get_record().display_name,
+        )
+
+    def _schedule_activities(self):
+        activity_type = self.env.ref(
+            "sale_order_governance.mail_activity_type_review",
+            raise_if_not_found=False,
+        )
+        for review in self:
+            record = review._get_record()
+            activities = self.env["mail.activity"]
+            for user in review.reviewer_user_ids:
+                deadline = fields.Datetime.context_timestamp(
+                    review.with_user(user), review.deadline
+                ).date()
+                # sudo: reviewers need not have write access on the record.
+                activities |= record.sudo().activity_schedule(
+                    activity_type_id=activity_type.id,
+                    date_deadline=deadline,
+                    summary=review._activity_summary(),
+                    note=review.stage_id.name,
+                    user_id=user.id,
+                )
+            review.sudo().activity_ids = activities
+
+    def _close_activities(self, decision, comment):
+        activities = self.sudo().activity_ids.exists()
+        mine = activities.filtered(lambda act: act.user_id == self.env.user)
+        if mine and decision in ("approved", "rejected"):
+            mine.action_feedback(feedback=comment or False)
+        (activities - mine).exists().unlink()
+
+    @api.model
+    def _cron_escalate_overdue(self, batch_size=500):
+        """Flag and escalate pending reviews past their deadline, once each.
+
+        One UPDATE claims a batch: rows another worker holds are skipped, and a
+        row claimed by a transaction that committed since this one started
+        raises a serialization error, so no review is escalated twice.
+        """
+        now = fields.Datetime.now()
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                UPDATE sale_order_review
+                   SET is_overdue = TRUE, escalated_at = %(now)s
+                 WHERE id IN (
+                        SELECT id FROM sale_order_review
+                         WHERE state = 'pending'
+                           AND escalated_at IS NULL
+                           AND deadline < %(now)s
+                         ORDER BY deadline
+                         LIMIT %(limit)s
+                           FOR UPDATE SKIP LOCKED)
+             RETURNING id
+                """,
+                now=now,
+                limit=batch_size,
+            )
+        )
+        reviews = self.browse([row[0] for row in rows])
+        self.invalidate_model(["is_overdue", "escalated_at"])
+        reviews._notify_escalation()
+        if len(rows) == batch_size:
+            self.env.ref(
+                "sale_order_governance.ir_cron_escalate_overdue_reviews"
+            )._trigger()
+        return reviews
+
+    def _notify_escalation(self):
+        by_record = defaultdict(lambda: self.browse())
+        for review in self:
+            by_record[review._get_record()] |= review
+        for record, reviews in by_record.items():
+            partners = self.env["res.partner"]
+            for review in reviews:
+                partners |= review.stage_id._get_escalation_users(
+                    review.company_id
+                ).partner_id
+            lines = Markup("").join(
+                Markup("<li>%s</li>")
+                % self.env._(
+                    "%(stage)s: due %(deadline)s, reviewers %(users)s",
+                    stage=review.stage_id.name,
+                    deadline=review.deadline,
+                    users=", ".join(review.reviewer_user_ids.mapped("name")),
+                )
+                for review in reviews
+            )
+            # sudo: the escalation runs from the scheduler.
+            record.sudo().message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._(
+                        "These reviews missed their deadline and are escalated:"
+                    ),
+                    lines,
+                ),
+                partner_ids=partners.ids,
+                subtype_xmlid="mail.mt_note",
+                message_type="comment",
+            )
+
+    @api.model
+    def _render_evidence(self, data):
+        """Evidence dict -> HTML table, labels translated at display time."""
+        if not data:
+            return False
+        labels = self.env["sale.order"]._review_evidence_labels()
+        rows = Markup("").join(
+            Markup("<tr><th>%s</th><td>%s</td></tr>")
+            % (labels.get(key, key), value)
+            for key, value in data.get("items", [])
+        )
+        html = Markup('<table class="table table-sm o_governance_evidence">%s</table>') % rows
+        if data.get("lines"):
+            columns = data["lines"][0].keys()
+            head = Markup("").join(
+                Markup("<th>%s</th>") % labels.get(column, column) for column in columns
+            )
+            body = Markup("").join(
+                Markup("<tr>%s</tr>")
+                % Markup("").join(
+                    Markup("<td>%s</td>") % escape(line[column]) for column in columns
+                )
+                for line in data["lines"]
+            )
+            html += Markup(
+                '<table class="table table-sm o_governance_evidence_lines">'
+                "<thead><tr>%s</tr></thead><tbody>%s</tbody></table>"
+            ) % (head, body)
+        return html
