@@ -304,7 +304,8 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
             waiting.filtered(lambda review: review.sequence == step)._start()
             return
         if self.review_state == "in_review":
-            self.write({"review_state": "approved"})
+            # sudo: the last reviewer may only read the record.
+            self.sudo().write({"review_state": "approved"})
             self._review_post(self.env._("Every review is approved."))
             self._review_approved()
 
@@ -322,7 +323,8 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
     def _review_rejected(self, reviews, comment):
         self.ensure_one()
         self._review_reviews()._cancel()
-        self.write({"review_state": "rejected"})
+        # sudo: the reviewer may only read the record.
+        self.sudo().write({"review_state": "rejected"})
         stages = ", ".join(reviews.mapped("stage_id.name"))
         message = self.env._(
             "Rejected by %(user)s at %(stages)s: %(reason)s",
@@ -346,7 +348,9 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         for record in self:
             record._review_lock()
             record._review_reviews()._cancel()
-            record.write({"review_state": "not_submitted", "review_fingerprint": False})
+            record.sudo().write(
+                {"review_state": "not_submitted", "review_fingerprint": False}
+            )
             record._review_post(
                 self.env._(
                     "Review restarted: %(reason)s. Submit the record again.",
