@@ -1,1 +1,4 @@
+from . import test_concurrency
+from . import test_confirm_doors
 from . import test_review_engine
+from . import test_sla

@@ -1,0 +1,272 @@
+# Copyright 2026 sale_order_governance contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Several Odoo workers at once: real cursors that commit, in real threads.
+
+The records of these tests are committed (other connections must see them),
+in a company of their own, and deleted again when each test ends.
+"""
+
+import threading
+import time
+import uuid
+from datetime import timedelta
+
+from psycopg2.errors import SerializationFailure
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.service.model import retrying
+from odoo.tests import BaseCase, new_test_user, tagged
+from odoo.tools import SQL
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentWorkers(BaseCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from odoo.modules.registry import Registry
+        from odoo.tests.common import get_db_name
+
+        cls.registry = Registry(get_db_name())
+
+    def setUp(self):
+        super().setUp()
+        self.order_ids = []
+        self.stage_ids = []
+        tag = uuid.uuid4().hex[:8]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            # The shared stages would apply to this company too; set them aside
+            # for the test and put them back afterwards.
+            shared = env["sale.review.stage"].search([("company_id", "=", False)])
+            self.shared_stage_ids = shared.ids
+            shared.action_archive()
+            company = env["res.company"].create({"name": f"Concurrency {tag}"})
+            self.company_id = company.id
+
+            def user(role, groups):
+                return new_test_user(
+                    env,
+                    login=f"{role}_{tag}",
+                    groups=groups,
+                    company_id=company.id,
+                    company_ids=[Command.set(company.ids)],
+                )
+
+            self.salesperson = user("seller", "sales_team.group_sale_salesman")
+            self.reviewer_a = user("finance", "sale_order_governance.group_reviewer_finance")
+            self.reviewer_b = user("stock", "sale_order_governance.group_reviewer_warehouse")
+            self.reviewer_c = user("boss", "sale_order_governance.group_reviewer_management")
+            stage_vals = [
+                ("Finance", 10, self.reviewer_a),
+                ("Warehouse", 10, self.reviewer_b),
+                ("General Manager", 20, self.reviewer_c),
+            ]
+            stages = env["sale.review.stage"].create(
+                [
+                    {
+                        "name": name,
+                        "sequence": sequence,
+                        "company_id": company.id,
+                        "reviewer_user_ids": [Command.set(reviewer.ids)],
+                        "escalation_user_ids": [Command.set(self.reviewer_c.ids)],
+                    }
+                    for name, sequence, reviewer in stage_vals
+                ]
+            )
+            self.stage_ids = stages.ids
+            self.stage_a, self.stage_b, self.stage_c = stages.ids
+            self.partner_id = env["res.partner"].create({"name": f"Customer {tag}"}).id
+            self.product_id = (
+                env["product.product"].create({"name": f"Product {tag}", "list_price": 10}).id
+            )
+            self.user_ids = (
+                self.salesperson | self.reviewer_a | self.reviewer_b | self.reviewer_c
+            ).ids
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            if self.order_ids:
+                cr.execute(
+                    SQL("DELETE FROM sale_order WHERE id IN %s", tuple(self.order_ids))
+                )
+            cr.execute(
+                SQL("DELETE FROM sale_review_stage WHERE id IN %s", tuple(self.stage_ids))
+            )
+            cr.execute(
+                SQL("UPDATE res_users SET active = FALSE WHERE id IN %s", tuple(self.user_ids))
+            )
+            if self.shared_stage_ids:
+                cr.execute(
+                    SQL(
+                        "UPDATE sale_review_stage SET active = TRUE WHERE id IN %s",
+                        tuple(self.shared_stage_ids),
+                    )
+                )
+        self.registry.clear_cache()
+
+    def _create_submitted_order(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, self.salesperson.id, {"tracking_disable": True})
+            env = env(context=dict(env.context, allowed_company_ids=[self.company_id]))
+            order = env["sale.order"].create(
+                {
+                    "partner_id": self.partner_id,
+                    "company_id": self.company_id,
+                    "payment_term_id": env.ref("account.account_payment_term_30days").id,
+                    "commitment_date": fields.Datetime.now() + timedelta(days=7),
+                    "order_line": [
+                        Command.create({"product_id": self.product_id, "price_unit": 10})
+                    ],
+                }
+            )
+            order.action_submit_for_review()
+            self.order_ids.append(order.id)
+            return order.id
+
+    def _reviews(self, cr, order_id):
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        return env["sale.order.review"].search([("order_id", "=", order_id)])
+
+    def test_parallel_approvals_advance_the_order_once(self):
+        """Two reviewers approve the two parallel stages at the same moment."""
+        order_id = self._create_submitted_order()
+        with self.registry.cursor() as cr:
+            reviews = self._reviews(cr, order_id)
+            self.assertEqual(
+                sorted(reviews.mapped("state")), ["pending", "pending", "waiting"]
+            )
+            review_a = reviews.filtered(lambda r: r.stage_id.id == self.stage_a).id
+            review_b = reviews.filtered(lambda r: r.stage_id.id == self.stage_b).id
+
+        first_locked = threading.Event()
+        second_started = threading.Event()
+        attempts = {"a": 0, "b": 0}
+        errors = []
+
+        def approve(key, uid, review_id, before_commit=None, before_approve=None):
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, uid, {"tracking_disable": True})
+                    if before_approve:
+                        before_approve(env)
+
+                    def attempt():
+                        attempts[key] += 1
+                        env["sale.order.review"].browse(review_id).action_approve()
+                        if before_commit:
+                            before_commit()
+
+                    retrying(attempt, env)
+            except Exception as error:  # reported to the main thread
+                errors.append(error)
+
+        def hold_the_lock():
+            first_locked.set()
+            second_started.wait(10)
+            time.sleep(0.5)  # the second reviewer is now waiting on the lock
+
+        def take_snapshot_then_go(env):
+            first_locked.wait(10)
+            env.cr.execute("SELECT 1")  # the transaction's snapshot starts here
+            second_started.set()
+
+        thread_a = threading.Thread(
+            target=approve,
+            args=("a", self.reviewer_a.id, review_a, hold_the_lock, None),
+        )
+        thread_b = threading.Thread(
+            target=approve,
+            args=("b", self.reviewer_b.id, review_b, None, take_snapshot_then_go),
+        )
+        thread_a.start()
+        thread_b.start()
+        thread_a.join(60)
+        thread_b.join(60)
+        self.assertFalse(errors, errors)
+        self.assertEqual(attempts["a"], 1)
+        self.assertGreaterEqual(attempts["b"], 2, "the late reviewer was retried")
+
+        with self.registry.cursor() as cr:
+            reviews = self._reviews(cr, order_id)
+            by_stage = {review.stage_id.id: review for review in reviews}
+            self.assertEqual(by_stage[self.stage_a].state, "approved")
+            self.assertEqual(by_stage[self.stage_b].state, "approved")
+            self.assertEqual(by_stage[self.stage_c].state, "pending", "next step started")
+            self.assertEqual(len(reviews), 3, "no step was started twice")
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            activities = env["mail.activity"].search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "=", order_id),
+                    ("user_id", "=", self.reviewer_c.id),
+                ]
+            )
+            self.assertEqual(len(activities), 1, "the next reviewer is asked once")
+
+    def _make_overdue(self, order_ids):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "UPDATE sale_order_review SET deadline = %s"
+                    " WHERE order_id IN %s AND state = 'pending'",
+                    fields.Datetime.now() - timedelta(hours=1),
+                    tuple(order_ids),
+                )
+            )
+
+    def _escalation_count(self, cr, order_id):
+        cr.execute(
+            SQL(
+                "SELECT count(*) FROM mail_message WHERE model = 'sale.order'"
+                " AND res_id = %s AND body::text LIKE %s",
+                order_id,
+                "%missed their deadline%",
+            )
+        )
+        return cr.fetchone()[0]
+
+    def test_two_cron_workers_escalate_once(self):
+        order_ids = [self._create_submitted_order() for _index in range(3)]
+        self._make_overdue(order_ids)
+        cr1 = self.registry.cursor()
+        cr2 = self.registry.cursor()
+        try:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            first = env1["sale.order.review"]._cron_escalate_overdue()
+            # The first worker holds its rows: the second one skips them.
+            second = env2["sale.order.review"]._cron_escalate_overdue()
+            self.assertEqual(len(first), 6)
+            self.assertFalse(second & first)
+            cr1.commit()
+            cr2.commit()
+        finally:
+            cr1.close()
+            cr2.close()
+        with self.registry.cursor() as cr:
+            for order_id in order_ids:
+                self.assertEqual(self._escalation_count(cr, order_id), 1)
+
+    def test_cron_with_stale_snapshot_does_not_escalate_twice(self):
+        order_ids = [self._create_submitted_order()]
+        self._make_overdue(order_ids)
+        cr1 = self.registry.cursor()
+        cr2 = self.registry.cursor()
+        try:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            cr2.execute("SELECT 1")  # second worker's snapshot predates the commit
+            self.assertEqual(len(env1["sale.order.review"]._cron_escalate_overdue()), 2)
+            cr1.commit()
+            with self.assertRaises(SerializationFailure):
+                env2["sale.order.review"]._cron_escalate_overdue()
+            cr2.rollback()
+            self.assertFalse(env2["sale.order.review"]._cron_escalate_overdue())
+            cr2.commit()
+        finally:
+            cr1.close()
+            cr2.close()
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._escalation_count(cr, order_ids[0]), 1)
