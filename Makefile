@@ -23,14 +23,19 @@ DB_PORT ?= 5432
 DB_USER ?= $(shell id -un)
 HTTP_PORT ?= 8069
 DEMO_DB ?= sog_demo
-TEST_DB ?= sog_test_$(shell date +%s)
 PYTEST_ARGS ?=
+ifndef TEST_DB
+TEST_DB := sog_test_$(shell date +%s)_$(shell echo $$$$)
+endif
 
 ADDON := sale_order_governance
 ODOO_DIR := $(CACHE_DIR)/odoo
 VENV := $(CACHE_DIR)/venv
 DATA_DIR := $(CACHE_DIR)/data
-ODOO_CONF := $(CACHE_DIR)/odoo.conf
+# One configuration per clone: its addons_path points at this clone.
+ODOO_CONF := $(CACHE_DIR)/odoo-$(shell echo "$(CURDIR)" | cksum | cut -d' ' -f1).conf
+# Stamps carry a hash of their inputs, so a fresh clone reuses finished work.
+VENV_KEY := $(shell cat requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
 ODOO_BIN := $(VENV)/bin/python $(ODOO_DIR)/odoo-bin -c $(ODOO_CONF)
 # Odoo modules every test database starts from (the add-on's dependencies).
 TEMPLATE_MODULES := $(shell $(PYTHON) tools/manifest_depends.py $(ADDON))
@@ -38,12 +43,26 @@ TEMPLATE_KEY := $(shell echo "$(TEMPLATE_MODULES)" | cksum | cut -d' ' -f1)
 TEMPLATE_DB := sog_template_$(TEMPLATE_KEY)
 PSQL_ENV := PGHOST=$(or $(DB_HOST),) PGPORT=$(DB_PORT) PGUSER=$(DB_USER)
 
-.PHONY: help odoo venv conf template demo test lint clean-dbs
+.PHONY: help system-deps odoo venv conf template demo test lint clean-dbs
 
 help:
 	@echo "make demo   - start Odoo with $(ADDON) and demo data on http://127.0.0.1:$(HTTP_PORT)"
 	@echo "make test   - run the test suite on a throw-away database"
 	@echo "make lint   - ruff and pylint-odoo"
+
+# --- Debian packages: build headers for Odoo's requirements, Chromium for tours -----
+SYSTEM_PACKAGES := libpq-dev libldap2-dev libsasl2-dev chromium curl file unzip
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages (install them first): $$missing" >&2; exit 1; \
+	  fi; \
+	fi
 
 # --- Odoo source -------------------------------------------------------------
 $(ODOO_DIR)/.ready:
@@ -72,7 +91,7 @@ $(ODOO_DIR)/.ready:
 odoo: $(ODOO_DIR)/.ready
 
 # --- Python virtualenv ---------------------------------------------------------
-$(VENV)/.ready: $(ODOO_DIR)/.ready requirements-dev.txt constraints.txt
+$(VENV)/.ready-$(VENV_KEY): | $(ODOO_DIR)/.ready system-deps
 	@echo "Building the virtualenv in $(VENV)"
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@export PIP_CONSTRAINT=$(CURDIR)/constraints.txt PIP_DISABLE_PIP_VERSION_CHECK=1; \
@@ -82,9 +101,9 @@ $(VENV)/.ready: $(ODOO_DIR)/.ready requirements-dev.txt constraints.txt
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	@touch $@
 
-venv: $(VENV)/.ready
+venv: $(VENV)/.ready-$(VENV_KEY)
 
-$(ODOO_CONF): $(VENV)/.ready Makefile
+$(ODOO_CONF): Makefile | $(VENV)/.ready-$(VENV_KEY)
 	@mkdir -p $(DATA_DIR)
 	@printf '%s\n' "[options]" \
 	  "addons_path = $(ODOO_DIR)/addons,$(ODOO_DIR)/odoo/addons,$(CURDIR)" \
@@ -96,18 +115,20 @@ $(ODOO_CONF): $(VENV)/.ready Makefile
 conf: $(ODOO_CONF)
 
 # --- Databases -------------------------------------------------------------------
-$(CACHE_DIR)/$(TEMPLATE_DB).ready: | $(ODOO_CONF)
-	@echo "Building template database $(TEMPLATE_DB) with: $(TEMPLATE_MODULES)"
-	@$(PSQL_ENV) dropdb --if-exists $(TEMPLATE_DB)
-	@rm -rf $(DATA_DIR)/filestore/$(TEMPLATE_DB)
-	@$(ODOO_BIN) -d $(TEMPLATE_DB) -i $$(echo $(TEMPLATE_MODULES) | tr ' ' ',') \
-	  --without-demo=all --stop-after-init --log-level=warn
-	@touch $@
+# Built under a temporary name and renamed once complete: an interrupted build
+# is never mistaken for a finished template.
+template: $(ODOO_CONF)
+	@if $(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -qw $(TEMPLATE_DB); then exit 0; fi; \
+	echo "Building template database $(TEMPLATE_DB) with: $(TEMPLATE_MODULES)"; \
+	$(PSQL_ENV) dropdb --if-exists $(TEMPLATE_DB)_build; \
+	rm -rf $(DATA_DIR)/filestore/$(TEMPLATE_DB)_build $(DATA_DIR)/filestore/$(TEMPLATE_DB); \
+	$(ODOO_BIN) -d $(TEMPLATE_DB)_build -i $$(echo $(TEMPLATE_MODULES) | tr ' ' ',') \
+	  --without-demo=all --stop-after-init --log-level=warn; \
+	$(PSQL_ENV) psql -q -d postgres -c 'ALTER DATABASE "$(TEMPLATE_DB)_build" RENAME TO "$(TEMPLATE_DB)"'; \
+	if [ -d $(DATA_DIR)/filestore/$(TEMPLATE_DB)_build ]; then \
+	  mv $(DATA_DIR)/filestore/$(TEMPLATE_DB)_build $(DATA_DIR)/filestore/$(TEMPLATE_DB); fi
 
-template: $(CACHE_DIR)/$(TEMPLATE_DB).ready
-
-
-test: template
+test: template system-deps
 	@echo "Test database $(TEST_DB) (from $(TEMPLATE_DB))"
 	@$(PSQL_ENV) createdb -T $(TEMPLATE_DB) $(TEST_DB)
 	@mkdir -p $(DATA_DIR)/filestore
@@ -134,7 +155,7 @@ demo: $(ODOO_CONF)
 	@echo "Odoo on http://127.0.0.1:$(HTTP_PORT)  (login admin / admin, database $(DEMO_DB))"
 	@$(ODOO_BIN) -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$'
 
-lint: $(VENV)/.ready
+lint: $(VENV)/.ready-$(VENV_KEY)
 	@$(VENV)/bin/ruff check $(ADDON) benchmarks tools
 	@$(VENV)/bin/ruff format --check $(ADDON) benchmarks tools
 
