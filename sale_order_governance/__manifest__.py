@@ -36,6 +36,6 @@
         "wizards/sale_order_review_decision_views.xml",
         "views/sale_order_governance_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/sale_order_governance_demo.xml"],
     "pre_init_hook": "pre_init_hook",
 }

@@ -1,0 +1,56 @@
+"""Build an add-on's README.rst from its readme/*.md fragments (OCA layout).
+
+The fragments use the subset of Markdown that reads the same in
+reStructuredText (paragraphs, bullet and numbered lists, *emphasis* and
+**strong**), so they are assembled under OCA's section titles as they are.
+
+    python tools/gen_addon_readme.py sale_order_governance
+"""
+
+import ast
+import pathlib
+import sys
+
+SECTIONS = [
+    ("CONTEXT.md", "Context"),
+    ("CONFIGURE.md", "Configuration"),
+    ("USAGE.md", "Usage"),
+    ("ROADMAP.md", "Known issues / Roadmap"),
+    ("HISTORY.md", "Changelog"),
+]
+
+
+def title(text, char):
+    return f"{text}\n{char * len(text)}\n"
+
+
+def build(addon):
+    addon = pathlib.Path(addon)
+    manifest = ast.literal_eval((addon / "__manifest__.py").read_text(encoding="utf-8"))
+    readme = addon / "readme"
+    name = manifest["name"]
+    parts = [
+        "=" * len(name) + "\n" + name + "\n" + "=" * len(name) + "\n",
+        ".. !! This file is generated from readme/*.md by tools/gen_addon_readme.py.\n"
+        "   Edit the fragments, not this file.\n",
+        f"|maturity| |license|\n\n"
+        f".. |maturity| image:: https://img.shields.io/badge/maturity-"
+        f"{manifest.get('development_status', 'Alpha')}-red.png\n"
+        f".. |license| image:: https://img.shields.io/badge/license-"
+        f"{manifest['license']}-blue.png\n",
+        (readme / "DESCRIPTION.md").read_text(encoding="utf-8"),
+        "**Table of contents**\n\n.. contents::\n   :local:\n",
+    ]
+    for filename, heading in SECTIONS:
+        fragment = readme / filename
+        if fragment.exists():
+            parts.append(title(heading, "="))
+            parts.append(fragment.read_text(encoding="utf-8"))
+    parts.append(title("Credits", "="))
+    parts.append(title("Contributors", "-"))
+    parts.append((readme / "CONTRIBUTORS.md").read_text(encoding="utf-8"))
+    (addon / "README.rst").write_text("\n".join(parts), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    build(sys.argv[1])
