@@ -31,13 +31,17 @@ def build(addon):
     name = manifest["name"]
     parts = [
         "=" * len(name) + "\n" + name + "\n" + "=" * len(name) + "\n",
-        ".. !! This file is generated from readme/*.md by tools/gen_addon_readme.py.\n"
-        "   Edit the fragments, not this file.\n",
-        f"|maturity| |license|\n\n"
-        f".. |maturity| image:: https://img.shields.io/badge/maturity-"
-        f"{manifest.get('development_status', 'Alpha')}-red.png\n"
-        f".. |license| image:: https://img.shields.io/badge/license-"
-        f"{manifest['license']}-blue.png\n",
+        (
+            ".. !! This file is generated from readme/*.md by "
+            "tools/gen_addon_readme.py.\n   Edit the fragments, not this file.\n"
+        ),
+        (
+            f"|maturity| |license|\n\n"
+            f".. |maturity| image:: https://img.shields.io/badge/maturity-"
+            f"{manifest.get('development_status', 'Alpha')}-red.png\n"
+            f".. |license| image:: https://img.shields.io/badge/license-"
+            f"{manifest['license']}-blue.png\n"
+        ),
         (readme / "DESCRIPTION.md").read_text(encoding="utf-8"),
         "**Table of contents**\n\n.. contents::\n   :local:\n",
     ]

@@ -224,8 +224,9 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         )
         record = self.sudo()
         return stages.filtered(
-            lambda stage: not stage.domain
-            or record.filtered_domain(stage._get_domain())
+            lambda stage: (
+                not stage.domain or record.filtered_domain(stage._get_domain())
+            )
         )
 
     def _review_compute_fingerprint(self):

@@ -263,9 +263,11 @@ class SaleOrder(models.Model):
             missing.append(self.env._("A product on every line"))
         if self.company_id.governance_require_line_prices:
             unpriced = product_lines.filtered(
-                lambda line: line.product_id
-                and float_is_zero(
-                    line.price_unit, precision_rounding=self.currency_id.rounding
+                lambda line: (
+                    line.product_id
+                    and float_is_zero(
+                        line.price_unit, precision_rounding=self.currency_id.rounding
+                    )
                 )
             )
             if unpriced:
@@ -307,8 +309,10 @@ class SaleOrder(models.Model):
     def _governance_watched(self):
         """Orders whose review a relevant edit must restart."""
         return self.filtered(
-            lambda order: order.state in ("draft", "sent")
-            and order.review_state in ("in_review", "approved")
+            lambda order: (
+                order.state in ("draft", "sent")
+                and order.review_state in ("in_review", "approved")
+            )
         )
 
     def _review_approved(self):
@@ -405,8 +409,10 @@ class SaleOrder(models.Model):
         )
         max_discount = max(lines.mapped("discount"), default=0.0)
         below = lines.filtered(
-            lambda line: line.price_unit * (1 - line.discount / 100.0)
-            < line._get_pricelist_price() - self.currency_id.rounding
+            lambda line: (
+                line.price_unit * (1 - line.discount / 100.0)
+                < line._get_pricelist_price() - self.currency_id.rounding
+            )
         )
         return max_discount, len(below)
 

@@ -263,9 +263,7 @@ class SaleOrderReview(models.Model):
                             "more (it is %(state)s). Reload the page.",
                             review=review.display_name,
                             state=dict(
-                                review._fields["state"]._description_selection(
-                                    self.env
-                                )
+                                review._fields["state"]._description_selection(self.env)
                             )[review.state],
                         )
                     )
@@ -434,11 +432,13 @@ class SaleOrderReview(models.Model):
             return False
         labels = self.env["sale.order"]._review_evidence_labels()
         rows = Markup("").join(
-            Markup("<tr><th>%s</th><td>%s</td></tr>")
-            % (labels.get(key, key), value)
+            Markup("<tr><th>%s</th><td>%s</td></tr>") % (labels.get(key, key), value)
             for key, value in data.get("items", [])
         )
-        html = Markup('<table class="table table-sm o_governance_evidence">%s</table>') % rows
+        html = (
+            Markup('<table class="table table-sm o_governance_evidence">%s</table>')
+            % rows
+        )
         if data.get("lines"):
             columns = data["lines"][0].keys()
             head = Markup("").join(

@@ -102,17 +102,25 @@ class GovernanceCase(TransactionCase):
             "commitment_date": fields.Datetime.now() + timedelta(days=10),
             "order_line": [
                 Command.create(
-                    {"product_id": product.id, "product_uom_qty": qty, "price_unit": price}
+                    {
+                        "product_id": product.id,
+                        "product_uom_qty": qty,
+                        "price_unit": price,
+                    }
                 )
                 for product, qty, price in lines
             ],
             **vals,
         }
-        return cls.env["sale.order"].with_user(user).create(order_vals).with_env(cls.env)
+        return (
+            cls.env["sale.order"].with_user(user).create(order_vals).with_env(cls.env)
+        )
 
     def _approve_pending(self, order, user, comment=None):
         reviews = order.review_ids.filtered(
-            lambda review: review.state == "pending" and user in review.reviewer_user_ids
+            lambda review: (
+                review.state == "pending" and user in review.reviewer_user_ids
+            )
         )
         self.assertTrue(reviews, f"{user.name} has nothing to approve on {order.name}")
         reviews.with_user(user).action_approve(comment)

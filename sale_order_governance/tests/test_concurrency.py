@@ -54,9 +54,15 @@ class TestConcurrentWorkers(BaseCase):
                 )
 
             self.salesperson = user("seller", "sales_team.group_sale_salesman")
-            self.reviewer_a = user("finance", "sale_order_governance.group_reviewer_finance")
-            self.reviewer_b = user("stock", "sale_order_governance.group_reviewer_warehouse")
-            self.reviewer_c = user("boss", "sale_order_governance.group_reviewer_management")
+            self.reviewer_a = user(
+                "finance", "sale_order_governance.group_reviewer_finance"
+            )
+            self.reviewer_b = user(
+                "stock", "sale_order_governance.group_reviewer_warehouse"
+            )
+            self.reviewer_c = user(
+                "boss", "sale_order_governance.group_reviewer_management"
+            )
             stage_vals = [
                 ("Finance", 10, self.reviewer_a),
                 ("Warehouse", 10, self.reviewer_b),
@@ -78,7 +84,9 @@ class TestConcurrentWorkers(BaseCase):
             self.stage_a, self.stage_b, self.stage_c = stages.ids
             self.partner_id = env["res.partner"].create({"name": f"Customer {tag}"}).id
             self.product_id = (
-                env["product.product"].create({"name": f"Product {tag}", "list_price": 10}).id
+                env["product.product"]
+                .create({"name": f"Product {tag}", "list_price": 10})
+                .id
             )
             self.user_ids = (
                 self.salesperson | self.reviewer_a | self.reviewer_b | self.reviewer_c
@@ -92,10 +100,16 @@ class TestConcurrentWorkers(BaseCase):
                     SQL("DELETE FROM sale_order WHERE id IN %s", tuple(self.order_ids))
                 )
             cr.execute(
-                SQL("DELETE FROM sale_review_stage WHERE id IN %s", tuple(self.stage_ids))
+                SQL(
+                    "DELETE FROM sale_review_stage WHERE id IN %s",
+                    tuple(self.stage_ids),
+                )
             )
             cr.execute(
-                SQL("UPDATE res_users SET active = FALSE WHERE id IN %s", tuple(self.user_ids))
+                SQL(
+                    "UPDATE res_users SET active = FALSE WHERE id IN %s",
+                    tuple(self.user_ids),
+                )
             )
             if self.shared_stage_ids:
                 cr.execute(
@@ -114,10 +128,14 @@ class TestConcurrentWorkers(BaseCase):
                 {
                     "partner_id": self.partner_id,
                     "company_id": self.company_id,
-                    "payment_term_id": env.ref("account.account_payment_term_30days").id,
+                    "payment_term_id": env.ref(
+                        "account.account_payment_term_30days"
+                    ).id,
                     "commitment_date": fields.Datetime.now() + timedelta(days=7),
                     "order_line": [
-                        Command.create({"product_id": self.product_id, "price_unit": 10})
+                        Command.create(
+                            {"product_id": self.product_id, "price_unit": 10}
+                        )
                     ],
                 }
             )
@@ -159,7 +177,7 @@ class TestConcurrentWorkers(BaseCase):
                             before_commit()
 
                     retrying(attempt, env)
-            except Exception as error:  # reported to the main thread
+            except Exception as error:  # noqa: BLE001 - reported to the main thread
                 errors.append(error)
 
         def hold_the_lock():
@@ -193,7 +211,9 @@ class TestConcurrentWorkers(BaseCase):
             by_stage = {review.stage_id.id: review for review in reviews}
             self.assertEqual(by_stage[self.stage_a].state, "approved")
             self.assertEqual(by_stage[self.stage_b].state, "approved")
-            self.assertEqual(by_stage[self.stage_c].state, "pending", "next step started")
+            self.assertEqual(
+                by_stage[self.stage_c].state, "pending", "next step started"
+            )
             self.assertEqual(len(reviews), 3, "no step was started twice")
             env = api.Environment(cr, SUPERUSER_ID, {})
             activities = env["mail.activity"].search(

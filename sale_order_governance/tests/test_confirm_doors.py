@@ -83,7 +83,9 @@ class TestConfirmDoors(DoorsCommon):
         order.sudo()._validate_order()
         self._assert_held(order)
         self.assertEqual(order.review_state, "not_submitted")
-        self.assertIn("Could not submit for review", order.message_ids.mapped("body")[1])
+        self.assertIn(
+            "Could not submit for review", order.message_ids.mapped("body")[1]
+        )
 
     def test_portal_signature_of_approved_order_confirms(self):
         order = self._approved_order()

@@ -48,7 +48,9 @@ class TestReviewEngine(GovernanceCase):
         self._approve_pending(order, self.warehouse_user)
         self.assertEqual(order.review_state, "approved")
 
-        sales_review = order.review_ids.filtered(lambda r: r.stage_id == self.stage_sales)
+        sales_review = order.review_ids.filtered(
+            lambda r: r.stage_id == self.stage_sales
+        )
         self.assertEqual(sales_review.decided_by_id, self.sales_manager)
         self.assertEqual(sales_review.comment, "Genuine customer")
         self.assertTrue(sales_review.decided_at)
@@ -66,8 +68,10 @@ class TestReviewEngine(GovernanceCase):
         order = self._create_order()
         order.with_user(self.salesperson).action_submit_for_review()
         activities = order.activity_ids.filtered(
-            lambda act: act.activity_type_id
-            == self.env.ref("sale_order_governance.mail_activity_type_review")
+            lambda act: (
+                act.activity_type_id
+                == self.env.ref("sale_order_governance.mail_activity_type_review")
+            )
         )
         self.assertEqual(activities.user_id, self.sales_manager)
         review = self._pending(order)
@@ -77,8 +81,10 @@ class TestReviewEngine(GovernanceCase):
         )
         self._approve_pending(order, self.sales_manager)
         activities = order.activity_ids.filtered(
-            lambda act: act.activity_type_id
-            == self.env.ref("sale_order_governance.mail_activity_type_review")
+            lambda act: (
+                act.activity_type_id
+                == self.env.ref("sale_order_governance.mail_activity_type_review")
+            )
         )
         self.assertEqual(activities.user_id, self.finance_user | self.warehouse_user)
 
@@ -96,7 +102,9 @@ class TestReviewEngine(GovernanceCase):
         self.assertNotIn(big, small_order.review_ids.stage_id)
         self.assertIn(big, big_order.review_ids.stage_id)
         service_order = self._create_order(lines=[(self.service, 1, 50.0)])
-        self.stage_warehouse.domain = "[('order_line.product_id.is_storable', '=', True)]"
+        self.stage_warehouse.domain = (
+            "[('order_line.product_id.is_storable', '=', True)]"
+        )
         service_order.with_user(self.salesperson).action_submit_for_review()
         self.assertNotIn(self.stage_warehouse, service_order.review_ids.stage_id)
 
@@ -201,7 +209,10 @@ class TestReviewEngine(GovernanceCase):
             groups="sale_order_governance.group_reviewer_finance",
         )
         self.stage_finance.write(
-            {"reviewer_group_id": False, "reviewer_user_ids": [Command.set(newcomer.ids)]}
+            {
+                "reviewer_group_id": False,
+                "reviewer_user_ids": [Command.set(newcomer.ids)],
+            }
         )
         self.assertNotIn(newcomer, finance.reviewer_user_ids, "snapshot is frozen")
         self.assertIn(self.finance_user, finance.reviewer_user_ids)
@@ -245,7 +256,9 @@ class TestReviewEngine(GovernanceCase):
 
         self.assertEqual(finance.state, "rejected")
         self.assertEqual(order.review_state, "rejected")
-        warehouse = order.review_ids.filtered(lambda r: r.stage_id == self.stage_warehouse)
+        warehouse = order.review_ids.filtered(
+            lambda r: r.stage_id == self.stage_warehouse
+        )
         self.assertEqual(warehouse.state, "cancelled")
         todo = order.activity_ids.filtered(lambda act: act.user_id == self.salesperson)
         self.assertIn("Payment terms too long", todo.note)
@@ -255,7 +268,9 @@ class TestReviewEngine(GovernanceCase):
         order.with_user(self.salesperson).action_submit_for_review()
         self.assertEqual(order.review_state, "in_review")
         self.assertEqual(finance.state, "rejected")
-        self.assertEqual(len(order.review_ids.filtered(lambda r: r.state == "waiting")), 2)
+        self.assertEqual(
+            len(order.review_ids.filtered(lambda r: r.state == "waiting")), 2
+        )
 
     def test_decided_reviews_are_immutable(self):
         order = self._create_order()
@@ -286,8 +301,10 @@ class TestReviewEngine(GovernanceCase):
         )
         self.assertFalse(
             order.activity_ids.filtered(
-                lambda act: act.activity_type_id
-                == self.env.ref("sale_order_governance.mail_activity_type_review")
+                lambda act: (
+                    act.activity_type_id
+                    == self.env.ref("sale_order_governance.mail_activity_type_review")
+                )
             )
         )
         self.assertIn("Review restarted", order.message_ids[0].body)

@@ -82,7 +82,10 @@ class TestReviewSla(GovernanceCase):
     def test_company_default_sla(self):
         self.company.governance_review_sla_hours = 8
         stage = self.env["sale.review.stage"].create(
-            {"name": "Legal", "reviewer_user_ids": [Command.set(self.sales_manager.ids)]}
+            {
+                "name": "Legal",
+                "reviewer_user_ids": [Command.set(self.sales_manager.ids)],
+            }
         )
         self.assertEqual(stage.sla_hours, 8)
 
@@ -104,7 +107,9 @@ class TestReviewSla(GovernanceCase):
         message = self._escalation_messages(order)
         self.assertEqual(len(message), 1)
         self.assertEqual(message.partner_ids, self.general_manager.partner_id)
-        self.assertIn(order, self.env["sale.order"].search([("review_overdue", "=", True)]))
+        self.assertIn(
+            order, self.env["sale.order"].search([("review_overdue", "=", True)])
+        )
         self.assertTrue(order.review_overdue)
 
         with freeze_time("2026-11-26 09:00:00"):
@@ -131,7 +136,7 @@ class TestReviewSla(GovernanceCase):
 
     def test_escalation_falls_back_to_governance_managers(self):
         self.stage.escalation_user_ids = False
-        order, review = self._submit_at("2026-11-20 16:00:00")
+        order, _review = self._submit_at("2026-11-20 16:00:00")
         with freeze_time("2026-12-01 09:00:00"):
             self.env["sale.order.review"]._cron_escalate_overdue()
         message = self._escalation_messages(order)

@@ -19,7 +19,9 @@ class SaleOrderReviewDecision(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Reject") if decision == "reject" else self.env._("Approve"),
+            "name": self.env._("Reject")
+            if decision == "reject"
+            else self.env._("Approve"),
             "res_model": self._name,
             "res_id": wizard.id,
             "view_mode": "form",
