@@ -8,11 +8,8 @@
     "category": "Sales/Sales",
     "website": "https://github.com/sale-order-governance/sale_order_governance",
     "author": "sale_order_governance contributors",
-    "maintainers": [],
     "license": "AGPL-3",
     "development_status": "Alpha",
-    "application": False,
-    "installable": True,
     "depends": [
         "account",
         "resource",

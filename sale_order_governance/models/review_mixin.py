@@ -42,7 +42,6 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
     review_fingerprint = fields.Char(copy=False, readonly=True)
     review_can_decide = fields.Boolean(compute="_compute_review_can_decide")
     review_overdue = fields.Boolean(
-        string="Review Overdue",
         compute="_compute_review_overdue",
         search="_search_review_overdue",
     )

@@ -17,7 +17,6 @@ class SaleGovernanceRequiredField(models.Model):
     active = fields.Boolean(default=True)
     field_id = fields.Many2one(
         "ir.model.fields",
-        string="Field",
         required=True,
         ondelete="cascade",
         domain=[("model", "=", "sale.order"), ("store", "=", True)],

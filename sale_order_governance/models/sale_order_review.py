@@ -37,7 +37,6 @@ class SaleOrderReview(models.Model):
     )
     order_id = fields.Many2one(
         "sale.order",
-        string="Order",
         required=True,
         index=True,
         ondelete="cascade",
@@ -45,7 +44,6 @@ class SaleOrderReview(models.Model):
     )
     stage_id = fields.Many2one(
         "sale.review.stage",
-        string="Stage",
         required=True,
         index=True,
         ondelete="restrict",
@@ -75,12 +73,12 @@ class SaleOrderReview(models.Model):
         readonly=True,
         help="Who may decide, as configured when the record was submitted.",
     )
-    submitted_by_id = fields.Many2one("res.users", string="Submitted By", readonly=True)
+    submitted_by_id = fields.Many2one("res.users", readonly=True)
     requested_at = fields.Datetime(readonly=True, index=True)
     deadline = fields.Datetime(readonly=True)
     is_overdue = fields.Boolean(string="Overdue", readonly=True, index=True)
     escalated_at = fields.Datetime(readonly=True)
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True)
     decided_at = fields.Datetime(readonly=True)
     comment = fields.Text(readonly=True)
     evidence = fields.Json(

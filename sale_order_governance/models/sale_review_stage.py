@@ -82,7 +82,6 @@ class SaleReviewStage(models.Model):
     )
     reviewer_group_id = fields.Many2one(
         "res.groups",
-        string="Reviewer Group",
         ondelete="restrict",
         help="Every internal user of this group may decide the stage.",
     )
