@@ -43,12 +43,13 @@ TEMPLATE_KEY := $(shell echo "$(TEMPLATE_MODULES)" | cksum | cut -d' ' -f1)
 TEMPLATE_DB := sog_template_$(TEMPLATE_KEY)
 PSQL_ENV := PGHOST=$(or $(DB_HOST),) PGPORT=$(DB_PORT) PGUSER=$(DB_USER)
 
-.PHONY: help system-deps odoo venv conf template demo test lint clean-dbs
+.PHONY: help system-deps odoo venv conf template demo test lint i18n clean-dbs
 
 help:
 	@echo "make demo   - start Odoo with $(ADDON) and demo data on http://127.0.0.1:$(HTTP_PORT)"
 	@echo "make test   - run the test suite on a throw-away database"
 	@echo "make lint   - ruff and pylint-odoo"
+	@echo "make i18n   - export the terms and merge them into i18n/*.po"
 
 # --- Debian packages: build headers for Odoo's requirements, Chromium for tours -----
 SYSTEM_PACKAGES := libpq-dev libldap2-dev libsasl2-dev chromium curl file unzip
@@ -158,6 +159,19 @@ demo: $(ODOO_CONF)
 lint: $(VENV)/.ready-$(VENV_KEY)
 	@$(VENV)/bin/ruff check $(ADDON) benchmarks tools
 	@$(VENV)/bin/ruff format --check $(ADDON) benchmarks tools
+	@$(VENV)/bin/pylint --rcfile=.pylintrc $(ADDON)
+	@echo "lint: ruff and pylint-odoo clean"
+
+# Export the add-on's terms and merge them into i18n/*.po (translations kept).
+I18N_LANGS := zh_CN zh_TW
+i18n: template
+	@db=sog_i18n_$$$$; \
+	$(PSQL_ENV) createdb -T $(TEMPLATE_DB) $$db; \
+	trap "$(PSQL_ENV) dropdb --if-exists $$db; rm -rf $(DATA_DIR)/filestore/$$db" EXIT; \
+	$(ODOO_BIN) -d $$db -i $(ADDON) --without-demo=all --stop-after-init --log-level=warn; \
+	$(ODOO_BIN) -d $$db --modules=$(ADDON) --i18n-export=$(CACHE_DIR)/$(ADDON).pot \
+	  --stop-after-init --log-level=warn; \
+	$(VENV)/bin/python tools/i18n_sync.py $(ADDON) $(CACHE_DIR)/$(ADDON).pot $(I18N_LANGS)
 
 clean-dbs:
 	@for db in $$($(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -oE 'sog_test_[0-9]+'); do \
