@@ -30,6 +30,8 @@
         "views/sale_governance_required_field_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
+        "views/review_decision_templates.xml",
         "wizards/sale_order_review_decision_views.xml",
         "views/sale_order_governance_menus.xml",
     ],

@@ -12,6 +12,12 @@ class ResCompany(models.Model):
         help="Default answer deadline of new review stages, in working hours "
         "of the company's calendar.",
     )
+    governance_review_reminder_ratio = fields.Float(
+        string="Remind Reviewers At (Share of Deadline)",
+        default=0.75,
+        help="Reviewers whose review is still pending when this share of the "
+        "answer deadline has passed get one reminder (0.75 = 75 %). 0 disables it.",
+    )
     governance_require_line_prices = fields.Boolean(
         string="Require Prices on Every Line",
         default=True,

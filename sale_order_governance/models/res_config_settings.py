@@ -9,6 +9,9 @@ class ResConfigSettings(models.TransientModel):
     governance_review_sla_hours = fields.Float(
         related="company_id.governance_review_sla_hours", readonly=False
     )
+    governance_review_reminder_ratio = fields.Float(
+        related="company_id.governance_review_reminder_ratio", readonly=False
+    )
     governance_require_line_prices = fields.Boolean(
         related="company_id.governance_require_line_prices", readonly=False
     )

@@ -39,6 +39,19 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         readonly=True,
     )
     review_submitted_at = fields.Datetime(copy=False, readonly=True)
+    review_round = fields.Integer(copy=False, readonly=True)
+    review_base_round = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="First round whose approvals may be kept after a request for changes.",
+    )
+    review_changes_requested = fields.Boolean(
+        string="Changes Requested",
+        copy=False,
+        readonly=True,
+        help="A reviewer sent the record back for changes; on resubmission the "
+        "stages whose evidence did not change keep their approval.",
+    )
     review_fingerprint = fields.Char(copy=False, readonly=True)
     review_can_decide = fields.Boolean(compute="_compute_review_can_decide")
     review_overdue = fields.Boolean(
@@ -172,6 +185,10 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         reviews = self._review_my_pending()
         return self.env["sale.order.review.decision"]._action_open(reviews, "reject")
 
+    def action_review_request_changes(self):
+        reviews = self._review_my_pending()
+        return self.env["sale.order.review.decision"]._action_open(reviews, "changes")
+
     # ------------------------------------------------------------
     # ENGINE
     # ------------------------------------------------------------
@@ -240,10 +257,13 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         reviews = self._review_reviews()
         reviews._cancel()
         stages = self._review_applicable_stages()
+        kept = self._review_kept_approvals(stages, reviews)
+        to_ask = stages - kept.stage_id
         order = self._review_order()
         owners = self._review_owner_users() | self.env.user
+        new_round = self.review_round + 1
         vals_list = []
-        for stage in stages:
+        for stage in to_ask:
             reviewers = stage._get_reviewers(order.company_id) - owners
             if not reviewers:
                 raise UserError(
@@ -267,30 +287,76 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
                     "sequence": stage.sequence,
                     "reviewer_user_ids": [fields.Command.set(reviewers.ids)],
                     "submitted_by_id": self.env.uid,
+                    "round": new_round,
                 }
             )
         # sudo: submitters create reviews but may not edit them afterwards.
         self.env["sale.order.review"].sudo().create(vals_list)
-        self.write(
+        # sudo: the engine's bookkeeping on the record.
+        self.sudo().write(
             {
-                "review_state": "in_review" if stages else "approved",
+                "review_state": "in_review" if to_ask else "approved",
                 "review_submitted_at": fields.Datetime.now(),
                 "review_fingerprint": self._review_compute_fingerprint(),
+                "review_round": new_round,
+                "review_base_round": self.review_base_round
+                if self.review_changes_requested
+                else new_round,
+                "review_changes_requested": False,
             }
         )
-        if stages:
+        if kept:
+            self._review_post(
+                self.env._(
+                    "Approvals kept, their evidence did not change: %(stages)s.",
+                    stages=", ".join(kept.stage_id.mapped("name")),
+                )
+            )
+        if to_ask:
             self._review_post(
                 self.env._(
                     "Submitted for review: %(stages)s.",
-                    stages=", ".join(stages.mapped("name")),
+                    stages=", ".join(to_ask.mapped("name")),
                 )
             )
             self._review_advance()
         else:
-            self._review_post(
-                self.env._("Submitted for review: no review stage applies.")
-            )
+            if not stages:
+                self._review_post(
+                    self.env._("Submitted for review: no review stage applies.")
+                )
             self._review_approved()
+
+    def _review_kept_approvals(self, stages, reviews):
+        """Approvals that survive a resubmission after a request for changes.
+
+        Steps are walked in order: a stage keeps its latest approval of the
+        current series of rounds while its evidence is unchanged and no
+        earlier step had to be asked again.
+        """
+        kept = self.env["sale.order.review"]
+        if not self.review_changes_requested:
+            return kept
+        approved = reviews.filtered(
+            lambda review: review.state == "approved"
+            and review.round >= self.review_base_round
+        ).sorted("decided_at")
+        latest = {review.stage_id: review for review in approved}
+        for sequence in sorted(set(stages.mapped("sequence"))):
+            step = stages.filtered(lambda stage: stage.sequence == sequence)
+            step_kept = kept.browse(
+                [
+                    latest[stage].id
+                    for stage in step
+                    if stage in latest
+                    and latest[stage].evidence
+                    == self._review_evidence(stage.department)
+                ]
+            )
+            kept |= step_kept
+            if len(step_kept) < len(step):
+                break
+        return kept
 
     def _review_advance(self):
         """Start the next step when the current one is fully approved."""
@@ -314,7 +380,7 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
             body = self.env._(
                 "%(stage)s approved by %(user)s.",
                 stage=review.stage_id.name,
-                user=self.env.user.name,
+                user=review._decider_label(),
             )
             if comment:
                 body = f"{body} {comment}"
@@ -328,7 +394,7 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         stages = ", ".join(reviews.mapped("stage_id.name"))
         message = self.env._(
             "Rejected by %(user)s at %(stages)s: %(reason)s",
-            user=self.env.user.name,
+            user=reviews[:1]._decider_label(),
             stages=stages,
             reason=comment,
         )
@@ -343,13 +409,42 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
                 user_id=responsible.id,
             )
 
+    def _review_changes_requested(self, reviews, comment):
+        """Back to the owner for changes; kept approvals survive resubmission."""
+        self.ensure_one()
+        self._review_reviews()._cancel()
+        # sudo: the reviewer may only read the record.
+        self.sudo().write(
+            {"review_state": "not_submitted", "review_changes_requested": True}
+        )
+        message = self.env._(
+            "Changes requested by %(user)s at %(stages)s: %(comment)s",
+            user=reviews[:1]._decider_label(),
+            stages=", ".join(reviews.mapped("stage_id.name")),
+            comment=comment,
+        )
+        self._review_post(message)
+        responsible = self._review_responsible_user()
+        if responsible:
+            # sudo: the reviewer may not write on the record.
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Changes requested: edit and resubmit"),
+                note=message,
+                user_id=responsible.id,
+            )
+
     def _review_reset(self, reason):
         """Cancel open reviews after a relevant change; decided ones stay."""
         for record in self:
             record._review_lock()
             record._review_reviews()._cancel()
             record.sudo().write(
-                {"review_state": "not_submitted", "review_fingerprint": False}
+                {
+                    "review_state": "not_submitted",
+                    "review_fingerprint": False,
+                    "review_changes_requested": False,
+                }
             )
             record._review_post(
                 self.env._(
@@ -367,10 +462,12 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
                     self.env._("it was modified after it was submitted")
                 )
 
-    def _review_post(self, body):
+    def _review_post(self, body, partners=None):
+        """An internal note; only ``partners`` (if any) are notified."""
         # sudo: reviewers without write access still leave their trace.
         self.sudo().message_post(
             body=Markup("<p>%s</p>") % body,
             author_id=self.env.user.partner_id.id,
+            partner_ids=partners.ids if partners else [],
             subtype_xmlid="mail.mt_note",
         )

@@ -9,6 +9,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.misc import hmac
+from odoo.tools.sql import create_index
 
 from .sale_review_stage import DEPARTMENTS
 
@@ -108,6 +110,54 @@ class SaleOrderReview(models.Model):
     can_decide = fields.Boolean(
         compute="_compute_can_decide", search="_search_can_decide"
     )
+    decided_on_behalf_of_id = fields.Many2one(
+        "res.users",
+        string="On Behalf Of",
+        readonly=True,
+        help="The reviewer a substitute decided for.",
+    )
+    round = fields.Integer(
+        readonly=True,
+        help="Submission this review belongs to; a resubmission starts a new round.",
+    )
+    changes_requested = fields.Boolean(
+        readonly=True,
+        help="The reviewer sent the record back for changes instead of deciding.",
+    )
+    remind_at = fields.Datetime(readonly=True)
+    reminded_at = fields.Datetime(readonly=True)
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "sale_order_review_attachment_rel",
+        "review_id",
+        "attachment_id",
+        string="Decision Documents",
+        readonly=True,
+        help="Documents given with the decision, e.g. the signed contract or a "
+        "bank guarantee.",
+    )
+
+    def init(self):
+        super().init()
+        # Partial indexes on the few open rows (see benchmarks/README.md):
+        # "My Reviews" / "Overdue Reviews" page through pending reviews in
+        # _order and stop after one page instead of sorting them all ...
+        create_index(
+            self.env.cr,
+            "sale_order_review_pending_order_index",
+            self._table,
+            ["requested_at DESC", "sequence", "id"],
+            where="state = 'pending'",
+        )
+        # ... and the escalation cron claims its batch without scanning
+        # every open review.
+        create_index(
+            self.env.cr,
+            "sale_order_review_escalation_index",
+            self._table,
+            ["deadline"],
+            where="state = 'pending' AND escalated_at IS NULL",
+        )
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -121,10 +171,10 @@ class SaleOrderReview(models.Model):
     @api.depends_context("uid")
     @api.depends("state", "reviewer_user_ids")
     def _compute_can_decide(self):
-        user = self.env.user
+        deciders = self._deciders()
         for review in self:
-            review.can_decide = (
-                review.state == "pending" and user in review.reviewer_user_ids
+            review.can_decide = review.state == "pending" and bool(
+                review.reviewer_user_ids & deciders
             )
 
     def _search_can_decide(self, operator, value):
@@ -132,7 +182,7 @@ class SaleOrderReview(models.Model):
             raise UserError(self.env._("Unsupported search on reviews to decide."))
         domain = [
             ("state", "=", "pending"),
-            ("reviewer_user_ids", "in", self.env.uid),
+            ("reviewer_user_ids", "in", self._deciders().ids),
         ]
         return domain if (operator == "=") == value else ["!", *domain]
 
@@ -175,27 +225,91 @@ class SaleOrderReview(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
-    def action_approve(self, comment=None):
+    def action_approve(self, comment=None, attachment_ids=None):
         """Approve the reviews as the current user and move the record on."""
-        self._check_can_decide()
-        self._decide("approved", comment)
+        on_behalf = self._check_can_decide()
+        self._decide("approved", comment, on_behalf, attachment_ids)
         return True
 
-    def action_reject(self, comment):
+    def action_reject(self, comment, attachment_ids=None):
         """Reject the reviews; the record goes back to its owner."""
-        if not comment or not str(comment).strip():
-            raise UserError(
-                self.env._(
-                    "Give the reason of the rejection: the salesperson needs it "
-                    "to correct the order."
-                )
-            )
-        self._check_can_decide()
-        self._decide("rejected", comment)
+        self._check_comment(
+            comment,
+            self.env._(
+                "Give the reason of the rejection: the salesperson needs it to "
+                "correct the order."
+            ),
+        )
+        on_behalf = self._check_can_decide()
+        self._decide("rejected", comment, on_behalf, attachment_ids)
         return True
+
+    def action_request_changes(self, comment, attachment_ids=None):
+        """Send the record back to its owner without rejecting it.
+
+        On resubmission only the stages whose evidence changed, and the steps
+        after them, are asked again.
+        """
+        self._check_comment(
+            comment,
+            self.env._("Say what the salesperson should change."),
+        )
+        on_behalf = self._check_can_decide()
+        self._decide("changes", comment, on_behalf, attachment_ids)
+        return True
+
+    def action_bulk_approve(self):
+        """Approve the selected reviews one by one; report what was refused."""
+        done = self.browse()
+        refused = []
+        for review in self:
+            try:
+                with self.env.cr.savepoint():
+                    review.action_approve()
+                done |= review
+            except (UserError, AccessError) as error:
+                refused.append(f"{review.display_name}: {error}")
+        message = self.env._("%(count)s review(s) approved.", count=len(done))
+        if refused:
+            message = "\n".join(
+                [
+                    message,
+                    self.env._(
+                        "%(count)s refused:", count=len(refused)
+                    ),
+                    *refused,
+                ]
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Bulk approval"),
+                "message": message,
+                "type": "warning" if refused else "success",
+                "sticky": bool(refused),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_open_reject_wizard(self):
         return self.env["sale.order.review.decision"]._action_open(self, "reject")
+
+    def action_open_changes_wizard(self):
+        return self.env["sale.order.review.decision"]._action_open(self, "changes")
+
+    def action_open_approve_wizard(self):
+        return self.env["sale.order.review.decision"]._action_open(self, "approve")
+
+    def action_open_reassign_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reassign Reviews"),
+            "res_model": "sale.order.review.reassign",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_review_ids": self.ids},
+        }
 
     def action_open_record(self):
         self.ensure_one()
@@ -215,8 +329,21 @@ class SaleOrderReview(models.Model):
         self.ensure_one()
         return self.env[self.res_model].browse(self.res_id)
 
+    @api.model
+    def _deciders(self, user=None):
+        """``user`` and the reviewers who delegated their reviews to them."""
+        user = user or self.env.user
+        return user | self.env["sale.review.delegation"]._delegators_of(user)
+
+    def _check_comment(self, comment, message):
+        if not comment or not str(comment).strip():
+            raise UserError(message)
+
     def _check_can_decide(self):
+        """Refuse users who may not decide; return {review: on behalf of}."""
         user = self.env.user
+        deciders = self._deciders(user)
+        on_behalf = {}
         for review in self:
             record = review._get_record()
             if user in record._review_owner_users() or user == review.submitted_by_id:
@@ -228,7 +355,11 @@ class SaleOrderReview(models.Model):
                         review=review.display_name,
                     )
                 )
-            if user not in review.reviewer_user_ids:
+            if user in review.reviewer_user_ids:
+                on_behalf[review] = self.env["res.users"]
+            elif review.reviewer_user_ids & deciders:
+                on_behalf[review] = (review.reviewer_user_ids & deciders)[:1]
+            else:
                 raise AccessError(
                     self.env._(
                         "You are not a reviewer of %(review)s. Only %(users)s "
@@ -237,16 +368,20 @@ class SaleOrderReview(models.Model):
                         users=", ".join(review.reviewer_user_ids.mapped("name")),
                     )
                 )
+        return on_behalf
 
-    def _decide(self, decision, comment):
+    def _decide(self, decision, comment, on_behalf=None, attachment_ids=None):
         """Record a decision; serialised per reviewed record.
 
+        ``decision`` is ``approved``, ``rejected`` or ``changes`` (sent back
+        for changes: the review closes as cancelled with the request kept).
         The reviewed rows are locked first, so that two reviewers deciding
         parallel stages of one record at the same moment advance it once:
         the later transaction waits, then fails with a serialization error
         and is retried by Odoo on fresh data.
         """
         now = fields.Datetime.now()
+        on_behalf = on_behalf or {}
         by_record = defaultdict(lambda: self.browse())
         for review in self:
             by_record[review._get_record()] |= review
@@ -266,35 +401,63 @@ class SaleOrderReview(models.Model):
                         )
                     )
             for review in reviews:
-                evidence = record._review_evidence(review.department)
+                attachments = self.env["ir.attachment"].browse(attachment_ids or [])
+                # sudo: the documents now belong to the review they justify.
+                attachments.sudo().write({"res_model": self._name, "res_id": review.id})
                 # sudo: reviewers only read reviews; the decision is written
                 # here after _check_can_decide verified who decides.
                 review.sudo().write(
                     {
-                        "state": decision,
+                        "state": "cancelled" if decision == "changes" else decision,
+                        "changes_requested": decision == "changes",
                         "decided_by_id": self.env.uid,
+                        "decided_on_behalf_of_id": on_behalf.get(review, False)
+                        and on_behalf[review].id,
                         "decided_at": now,
                         "comment": comment or False,
-                        "evidence": evidence,
+                        "evidence": record._review_evidence(review.department),
+                        "attachment_ids": [fields.Command.set(attachments.ids)],
                     }
                 )
             reviews._close_activities(decision, comment)
             if decision == "rejected":
                 record._review_rejected(reviews, comment)
+            elif decision == "changes":
+                record._review_changes_requested(reviews, comment)
             else:
                 record._review_log_approval(reviews, comment)
                 record._review_advance()
 
+    def _decider_label(self):
+        """'Fiona' or 'Fiona on behalf of Frank', for messages."""
+        self.ensure_one()
+        if self.decided_on_behalf_of_id:
+            return self.env._(
+                "%(user)s on behalf of %(reviewer)s",
+                user=self.decided_by_id.name,
+                reviewer=self.decided_on_behalf_of_id.name,
+            )
+        return self.decided_by_id.name or self.env.user.name
+
     def _start(self):
-        """Request the reviews of one step: deadline, state, activities."""
+        """Request the reviews of one step: deadline, reminder, notices."""
         now = fields.Datetime.now()
         for review in self:
-            deadline = review._compute_deadline(now, review.stage_id.sla_hours)
+            hours = review.stage_id.sla_hours
+            ratio = review.company_id.governance_review_reminder_ratio
             # sudo: the engine moves reviews on behalf of whoever triggered it.
             review.sudo().write(
-                {"state": "pending", "requested_at": now, "deadline": deadline}
+                {
+                    "state": "pending",
+                    "requested_at": now,
+                    "deadline": review._compute_deadline(now, hours),
+                    "remind_at": ratio
+                    and 0 < ratio < 1
+                    and review._compute_deadline(now, hours * ratio),
+                }
             )
             review._schedule_activities()
+            review._notify_reviewers()
 
     def _cancel(self):
         reviews = self.filtered(lambda review: review.state in OPEN_STATES)
@@ -322,34 +485,192 @@ class SaleOrderReview(models.Model):
             record=self._get_record().display_name,
         )
 
-    def _schedule_activities(self):
+    def _schedule_activities(self, users=None):
+        """An activity with the deadline for each reviewer (and substitute).
+
+        The assignment e-mail of the activity is not sent: reviewers get one
+        notice, with decision links, from ``_notify_reviewers``.
+        """
         activity_type = self.env.ref(
             "sale_order_governance.mail_activity_type_review",
             raise_if_not_found=False,
         )
         for review in self:
             record = review._get_record()
+            targets = users or review._notice_users()
             activities = self.env["mail.activity"]
-            for user in review.reviewer_user_ids:
+            for user in targets:
                 deadline = fields.Datetime.context_timestamp(
                     review.with_user(user), review.deadline
                 ).date()
                 # sudo: reviewers need not have write access on the record.
-                activities |= record.sudo().activity_schedule(
-                    activity_type_id=activity_type.id,
-                    date_deadline=deadline,
-                    summary=review._activity_summary(),
-                    note=review.stage_id.name,
-                    user_id=user.id,
+                activities |= (
+                    record.sudo()
+                    .with_context(mail_activity_quick_update=True)
+                    .activity_schedule(
+                        activity_type_id=activity_type.id,
+                        date_deadline=deadline,
+                        summary=review._activity_summary(),
+                        note=review.stage_id.name,
+                        user_id=user.id,
+                    )
                 )
-            review.sudo().activity_ids = activities
+            review.sudo().activity_ids |= activities
+
+    def _notice_users(self):
+        """Who is told it is their turn: the reviewers and their substitutes."""
+        self.ensure_one()
+        substitutes = self.env["sale.review.delegation"]._substitutes_of(
+            self.reviewer_user_ids
+        )
+        users = self.reviewer_user_ids
+        for subs in substitutes.values():
+            users |= subs
+        return users
+
+    def _decision_token(self, user, action):
+        """Signed link token: this review, this user, this action, this deadline."""
+        self.ensure_one()
+        return hmac(
+            self.env(su=True),
+            "sale_order_governance-review-decision",
+            (self.id, user.id, action, str(self.deadline)),
+        )
+
+    def _decision_url(self, user, action):
+        self.ensure_one()
+        base = self.get_base_url()
+        token = self._decision_token(user, action)
+        return f"{base}/sale_governance/review/{self.id}/{action}?token={token}"
+
+    def _notify_reviewers(self, users=None):
+        """One notice per reviewer whose turn it is, with decision links."""
+        template = self.env.ref(
+            "sale_order_governance.review_request_notice", raise_if_not_found=False
+        )
+        if not template:
+            return
+        for review in self:
+            record = review._get_record()
+            for user in users or review._notice_users():
+                body = self.env["ir.qweb"]._render(
+                    template.id,
+                    {
+                        "review": review.with_user(user),
+                        "record": record,
+                        "user": user,
+                        "approve_url": review._decision_url(user, "approve"),
+                        "reject_url": review._decision_url(user, "reject"),
+                        "open_url": review._decision_url(user, "open"),
+                    },
+                    lang=user.lang,
+                )
+                # sudo: the notice goes to the reviewer only, not to followers.
+                record.sudo().message_notify(
+                    partner_ids=user.partner_id.ids,
+                    subject=review.with_context(lang=user.lang)._activity_summary(),
+                    body=body,
+                    email_layout_xmlid="mail.mail_notification_light",
+                    subtype_xmlid="mail.mt_note",
+                )
 
     def _close_activities(self, decision, comment):
         activities = self.sudo().activity_ids.exists()
         mine = activities.filtered(lambda act: act.user_id == self.env.user)
-        if mine and decision in ("approved", "rejected"):
+        if mine and decision in ("approved", "rejected", "changes"):
             mine.action_feedback(feedback=comment or False)
         (activities - mine).exists().unlink()
+
+    def _reassign(self, users, reason):
+        """Hand pending reviews to other users; the snapshot is otherwise kept."""
+        if not self.env.user.has_group(
+            "sale_order_governance.group_governance_manager"
+        ):
+            raise AccessError(
+                self.env._("Only a governance manager can reassign reviews.")
+            )
+        self._check_comment(
+            reason, self.env._("Give the reason for reassigning the reviews.")
+        )
+        for review in self:
+            if review.state != "pending":
+                raise UserError(
+                    self.env._(
+                        "Only reviews waiting for a decision can be reassigned; "
+                        "%(review)s is not.",
+                        review=review.display_name,
+                    )
+                )
+            record = review._get_record()
+            excluded = record._review_owner_users() | review.submitted_by_id
+            if users & excluded:
+                raise UserError(
+                    self.env._(
+                        "%(users)s cannot review %(record)s: the salesperson and "
+                        "the submitter never review their own record.",
+                        users=", ".join((users & excluded).mapped("name")),
+                        record=record.display_name,
+                    )
+                )
+            previous = review.reviewer_user_ids
+            review._close_activities("cancelled", None)
+            # sudo: authority was checked above (governance manager).
+            review.sudo().write({"reviewer_user_ids": [fields.Command.set(users.ids)]})
+            review._schedule_activities()
+            review._notify_reviewers()
+            record._review_post(
+                self.env._(
+                    "Review %(stage)s reassigned from %(old)s to %(new)s by "
+                    "%(user)s: %(reason)s",
+                    stage=review.stage_id.name,
+                    old=", ".join(previous.mapped("name")),
+                    new=", ".join(users.mapped("name")),
+                    user=self.env.user.name,
+                    reason=reason,
+                )
+            )
+
+    @api.model
+    def _cron_send_reminders(self, batch_size=500):
+        """Remind reviewers once, when the configured share of the SLA is used."""
+        now = fields.Datetime.now()
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                UPDATE sale_order_review
+                   SET reminded_at = %(now)s
+                 WHERE id IN (
+                        SELECT id FROM sale_order_review
+                         WHERE state = 'pending'
+                           AND reminded_at IS NULL
+                           AND escalated_at IS NULL
+                           AND remind_at < %(now)s
+                         ORDER BY remind_at
+                         LIMIT %(limit)s
+                           FOR UPDATE SKIP LOCKED)
+             RETURNING id
+                """,
+                now=now,
+                limit=batch_size,
+            )
+        )
+        reviews = self.browse([row[0] for row in rows])
+        self.invalidate_model(["reminded_at"])
+        for review in reviews:
+            review._get_record()._review_post(
+                self.env._(
+                    "Reminder: review %(stage)s is due on %(deadline)s.",
+                    stage=review.stage_id.name,
+                    deadline=review.deadline,
+                ),
+                partners=review._notice_users().partner_id,
+            )
+        if len(rows) == batch_size:
+            self.env.ref(
+                "sale_order_governance.ir_cron_escalate_overdue_reviews"
+            )._trigger()
+        return reviews
 
     @api.model
     def _cron_escalate_overdue(self, batch_size=500):

@@ -1,1 +1,2 @@
 from . import sale_order_review_decision
+from . import sale_order_review_reassign

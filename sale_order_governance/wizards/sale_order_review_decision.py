@@ -9,9 +9,20 @@ class SaleOrderReviewDecision(models.TransientModel):
 
     review_ids = fields.Many2many("sale.order.review", string="Reviews", readonly=True)
     decision = fields.Selection(
-        [("approve", "Approve"), ("reject", "Reject")], required=True, readonly=True
+        [
+            ("approve", "Approve"),
+            ("reject", "Reject"),
+            ("changes", "Request Changes"),
+        ],
+        required=True,
+        readonly=True,
     )
-    comment = fields.Text(help="Required to reject: the salesperson reads it.")
+    comment = fields.Text(help="Required to reject or to request changes.")
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        string="Documents",
+        help="Documents kept with the decision, e.g. the signed contract.",
+    )
 
     def _action_open(self, reviews, decision):
         wizard = self.create(
@@ -19,9 +30,9 @@ class SaleOrderReviewDecision(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Reject")
-            if decision == "reject"
-            else self.env._("Approve"),
+            "name": dict(self._fields["decision"]._description_selection(self.env))[
+                decision
+            ],
             "res_model": self._name,
             "res_id": wizard.id,
             "view_mode": "form",
@@ -30,8 +41,11 @@ class SaleOrderReviewDecision(models.TransientModel):
 
     def action_confirm_decision(self):
         self.ensure_one()
+        attachments = self.attachment_ids.ids
         if self.decision == "reject":
-            self.review_ids.action_reject(self.comment)
+            self.review_ids.action_reject(self.comment, attachments)
+        elif self.decision == "changes":
+            self.review_ids.action_request_changes(self.comment, attachments)
         else:
-            self.review_ids.action_approve(self.comment)
+            self.review_ids.action_approve(self.comment, attachments)
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,140 @@
+# Copyright 2026 sale_order_governance contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+
+class SaleReviewDelegation(models.Model):
+    """A reviewer's substitute for a period: both may decide meanwhile."""
+
+    _name = "sale.review.delegation"
+    _description = "Review Delegation"
+    _order = "date_from desc, id desc"
+
+    user_id = fields.Many2one(
+        "res.users",
+        string="Reviewer",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user,
+        ondelete="cascade",
+        domain=[("share", "=", False)],
+    )
+    substitute_id = fields.Many2one(
+        "res.users",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain=[("share", "=", False)],
+        help="Decides the reviewer's pending and new reviews during the period, "
+        "on the reviewer's behalf.",
+    )
+    date_from = fields.Date(required=True, default=fields.Date.context_today)
+    date_to = fields.Date(required=True)
+    reason = fields.Char(help="e.g. business trip, leave")
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "dates_ordered",
+            "CHECK(date_from <= date_to)",
+            "A delegation must end on or after the day it starts.",
+        ),
+        (
+            "not_self",
+            "CHECK(user_id != substitute_id)",
+            "A reviewer cannot be their own substitute.",
+        ),
+    ]
+
+    @api.depends("user_id", "substitute_id")
+    def _compute_display_name(self):
+        for delegation in self:
+            delegation.display_name = self.env._(
+                "%(user)s → %(substitute)s",
+                user=delegation.user_id.name,
+                substitute=delegation.substitute_id.name,
+            )
+
+    @api.constrains("substitute_id", "user_id")
+    def _check_substitute(self):
+        for delegation in self:
+            if delegation.substitute_id.share:
+                raise ValidationError(
+                    self.env._("A substitute must be an internal user.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        manager = self.env.user.has_group(
+            "sale_order_governance.group_governance_manager"
+        )
+        for vals in vals_list:
+            if not manager and vals.get("user_id", self.env.uid) != self.env.uid:
+                raise AccessError(
+                    self.env._(
+                        "You can only delegate your own reviews; a governance "
+                        "manager can set a substitute for someone else."
+                    )
+                )
+        delegations = super().create(vals_list)
+        delegations._notify_substitutes()
+        return delegations
+
+    def _notify_substitutes(self):
+        """Give substitutes the pending reviews that are now theirs too."""
+        today = fields.Date.context_today(self)
+        for delegation in self.filtered(lambda d: d.date_from <= today <= d.date_to):
+            reviews = self.env["sale.order.review"].search(
+                [
+                    ("state", "=", "pending"),
+                    ("reviewer_user_ids", "in", delegation.user_id.ids),
+                ]
+            )
+            for review in reviews:
+                review._schedule_activities(delegation.substitute_id)
+
+    @api.model
+    def _delegators_of(self, user, day=None):
+        """Reviewers whose reviews ``user`` may decide on ``day`` as substitute."""
+        day = day or fields.Date.context_today(self)
+        delegations = self.sudo().search(
+            [
+                ("substitute_id", "=", user.id),
+                ("date_from", "<=", day),
+                ("date_to", ">=", day),
+            ]
+        )
+        delegators = delegations.user_id
+        if "hr.leave" in self.env:
+            # Time off validated in the Time Off app delegates to the
+            # substitute the reviewer chose in their preferences.
+            leaves = (
+                self.env["hr.leave"]
+                .sudo()
+                .search(
+                    [
+                        ("state", "=", "validate"),
+                        ("request_date_from", "<=", day),
+                        ("request_date_to", ">=", day),
+                        ("employee_id.user_id.review_substitute_id", "=", user.id),
+                    ]
+                )
+            )
+            delegators |= leaves.employee_id.user_id
+        return delegators
+
+    @api.model
+    def _substitutes_of(self, users, day=None):
+        """Active substitutes of ``users``: {user: substitutes}."""
+        day = day or fields.Date.context_today(self)
+        result = {user: self.env["res.users"] for user in users}
+        for delegation in self.sudo().search(
+            [
+                ("user_id", "in", users.ids),
+                ("date_from", "<=", day),
+                ("date_to", ">=", day),
+            ]
+        ):
+            result[delegation.user_id] |= delegation.substitute_id
+        return result
