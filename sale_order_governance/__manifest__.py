@@ -36,5 +36,10 @@
         "views/sale_order_governance_menus.xml",
     ],
     "demo": ["demo/sale_order_governance_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "sale_order_governance/static/tests/tours/*.js",
+        ],
+    },
     "pre_init_hook": "pre_init_hook",
 }
