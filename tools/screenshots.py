@@ -1,0 +1,179 @@
+"""Take screenshots of the main screens from a running Odoo (headless Chromium).
+
+    python tools/screenshots.py --url http://127.0.0.1:8069 --db sog_demo \
+        --out sale_order_governance/static/description/screenshots
+
+Logs in with the given user through JSON-RPC, hands the session cookie to a
+headless Chromium over the DevTools protocol and captures each page in the
+list below once it has rendered.
+"""
+
+import argparse
+import base64
+import json
+import pathlib
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+PAGES = [
+    (
+        "quotation_in_review",
+        "/odoo/action-sale.action_quotations_with_onboarding",
+        "sale.order",
+        [("review_state", "=", "in_review")],
+    ),
+    (
+        "my_reviews",
+        "/odoo/action-sale_order_governance.sale_order_review_action",
+        None,
+        None,
+    ),
+    (
+        "overdue_reviews",
+        "/odoo/action-sale_order_governance.sale_order_review_action_overdue",
+        None,
+        None,
+    ),
+    (
+        "review_stages",
+        "/odoo/action-sale_order_governance.sale_review_stage_action",
+        None,
+        None,
+    ),
+]
+
+
+def rpc(url, path, params, cookie=None):
+    request = urllib.request.Request(
+        url + path,
+        data=json.dumps({"jsonrpc": "2.0", "params": params}).encode(),
+        headers={
+            "Content-Type": "application/json",
+            **({"Cookie": cookie} if cookie else {}),
+        },
+    )
+    with urllib.request.urlopen(request) as response:
+        body = json.loads(response.read())
+        return body.get("result"), response.headers.get("Set-Cookie", "")
+
+
+def first_record(url, cookie, model, domain):
+    result, _cookie = rpc(
+        url,
+        "/web/dataset/call_kw",
+        {"model": model, "method": "search", "args": [domain], "kwargs": {"limit": 1}},
+        cookie,
+    )
+    return result[0] if result else None
+
+
+class Chrome:
+    def __init__(self, width=1440, height=900):
+        self.profile = tempfile.mkdtemp()
+        binary = shutil.which("chromium") or shutil.which("google-chrome")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--window-size={width},{height}",
+                "--remote-debugging-port=9333",
+                f"--user-data-dir={self.profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _attempt in range(50):
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:9333/json") as response:
+                    target = next(
+                        t for t in json.loads(response.read()) if t["type"] == "page"
+                    )
+                break
+            except OSError:
+                time.sleep(0.2)
+        self.ws = websocket.create_connection(target["webSocketDebuggerUrl"])
+        self.counter = 0
+
+    def call(self, method, **params):
+        self.counter += 1
+        self.ws.send(
+            json.dumps({"id": self.counter, "method": method, "params": params})
+        )
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.counter:
+                return message.get("result", {})
+
+    def wait_for(self, selector, timeout=60):
+        """Wait until ``selector`` is in the page and the page is idle."""
+        deadline = time.time() + timeout
+        expression = f"!!document.querySelector({json.dumps(selector)})"
+        while time.time() < deadline:
+            result = self.call("Runtime.evaluate", expression=expression)
+            if result.get("result", {}).get("value"):
+                time.sleep(1.5)
+                return True
+            time.sleep(0.5)
+        return False
+
+    def close(self):
+        self.ws.close()
+        self.process.terminate()
+        self.process.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8069")
+    parser.add_argument("--db", default="sog_demo")
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--lang", default="en_US")
+    parser.add_argument("--out", default="screenshots")
+    args = parser.parse_args()
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    _result, set_cookie = rpc(
+        args.url,
+        "/web/session/authenticate",
+        {"db": args.db, "login": args.login, "password": args.password},
+    )
+    session_id = set_cookie.split("session_id=")[1].split(";")[0]
+    cookie = f"session_id={session_id}"
+    chrome = Chrome()
+    try:
+        chrome.call("Network.enable")
+        chrome.call(
+            "Network.setCookie", name="session_id", value=session_id, url=args.url
+        )
+        for name, path, model, domain in PAGES:
+            if model:
+                record = first_record(args.url, cookie, model, domain)
+                if not record:
+                    continue
+                path = f"{path}/{record}"
+            chrome.call("Page.navigate", url=args.url + path)
+            chrome.wait_for(".o_action_manager .o_view_controller")
+            shot = chrome.call("Page.captureScreenshot", format="png")
+            target = out / f"{name}.png"
+            target.write_bytes(base64.b64decode(shot["data"]))
+            print(target)
+    finally:
+        chrome.close()
+
+
+if __name__ == "__main__":
+    main()
