@@ -1,0 +1,491 @@
+# Copyright 2026 sale_order_governance contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
+import secrets
+from contextlib import contextmanager
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# Context key carrying the token of an applying change request. A client can
+# send the key, but not the token: tokens only live in the cursor of the
+# transaction whose ``action_apply`` created them (see ``governance_apply``).
+APPLY_CONTEXT_KEY = "sale_order_governance_apply_token"
+_APPLY_TOKENS = "sale_order_governance_apply_tokens"
+
+# Fields of a confirmed order line that only a change request may modify.
+GUARDED_LINE_FIELDS = {
+    "product_id",
+    "product_uom_qty",
+    "product_uom",
+    "price_unit",
+    "discount",
+}
+
+# Where an order stands, from "nothing done" to "everything delivered".
+ORDER_PROGRESS = [
+    ("not_started", "Not Started"),
+    ("in_production", "In Production"),
+    ("picked", "Picked"),
+    ("shipped", "Partially Shipped"),
+    ("delivered", "Fully Delivered"),
+]
+STARTED_PROGRESS = ("in_production", "picked", "shipped", "delivered")
+
+
+@contextmanager
+def governance_apply(env):
+    """Allow the guarded writes on confirmed orders for the block's duration.
+
+    Yields an environment whose context carries a random token that is also
+    registered on the transaction's cursor, so the guards below can tell the
+    change request's own writes from a client sending the same context key.
+    """
+    token = secrets.token_hex(16)
+    tokens = env.cr.cache.setdefault(_APPLY_TOKENS, set())
+    tokens.add(token)
+    try:
+        yield env(context=dict(env.context, **{APPLY_CONTEXT_KEY: token}))
+    finally:
+        tokens.discard(token)
+
+
+def governance_apply_allowed(env):
+    token = env.context.get(APPLY_CONTEXT_KEY)
+    return bool(token) and token in env.cr.cache.get(_APPLY_TOKENS, ())
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    change_request_ids = fields.One2many(
+        "sale.order.change.request",
+        "order_id",
+        string="Change Requests",
+        copy=False,
+        readonly=True,
+    )
+    change_request_count = fields.Integer(compute="_compute_request_counts")
+    cancel_request_ids = fields.One2many(
+        "sale.order.cancel.request",
+        "order_id",
+        string="Cancel Requests",
+        copy=False,
+        readonly=True,
+    )
+    cancel_request_count = fields.Integer(compute="_compute_request_counts")
+    request_review_ids = fields.One2many(
+        "sale.order.review",
+        "order_id",
+        string="Request Reviews",
+        domain=[
+            (
+                "res_model",
+                "in",
+                ("sale.order.change.request", "sale.order.cancel.request"),
+            )
+        ],
+        copy=False,
+        readonly=True,
+        help="Reviews of the change and cancel requests of this order.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("change_request_ids", "cancel_request_ids")
+    def _compute_request_counts(self):
+        change_counts = dict(
+            self.env["sale.order.change.request"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        cancel_counts = dict(
+            self.env["sale.order.cancel.request"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.change_request_count = change_counts.get(order, 0)
+            order.cancel_request_count = cancel_counts.get(order, 0)
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        if vals.get("state") == "cancel" and not governance_apply_allowed(self.env):
+            # Backstop for code cancelling by writing the state directly.
+            confirmed = self.filtered(lambda order: order.state == "sale")
+            if confirmed:
+                raise UserError(confirmed[:1]._governance_cancel_refused_message())
+        if "commitment_date" in vals and not governance_apply_allowed(self.env):
+            confirmed = self.filtered(
+                lambda order: (
+                    order.state == "sale"
+                    and order.commitment_date
+                    != fields.Datetime.to_datetime(vals["commitment_date"])
+                )
+            )
+            if confirmed:
+                raise UserError(confirmed[:1]._governance_change_refused_message())
+        return super().write(vals)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_cancel(self):
+        confirmed = self.filtered(lambda order: order.state == "sale")
+        if confirmed:
+            raise UserError(confirmed[:1]._governance_cancel_refused_message())
+        return super().action_cancel()
+
+    def action_request_change(self):
+        self.ensure_one()
+        self._governance_check_confirmed()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_order_governance.sale_order_change_request_action"
+        )
+        action.update(
+            {
+                "views": [(False, "form")],
+                "view_mode": "form",
+                "target": "current",
+                "context": {"default_order_id": self.id},
+            }
+        )
+        return action
+
+    def action_request_cancellation(self):
+        self.ensure_one()
+        self._governance_check_confirmed()
+        self._governance_check_cancellable()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_order_governance.sale_order_cancel_request_action"
+        )
+        action.update(
+            {
+                "views": [(False, "form")],
+                "view_mode": "form",
+                "target": "current",
+                "context": {"default_order_id": self.id},
+            }
+        )
+        return action
+
+    def action_view_change_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_order_governance.sale_order_change_request_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_order_id": self.id}
+        return action
+
+    def action_view_cancel_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_order_governance.sale_order_cancel_request_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_order_id": self.id}
+        return action
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _governance_change_refused_message(self):
+        self.ensure_one()
+        return self.env._(
+            "Order %(order)s is confirmed: its quantities, prices, discounts, lines "
+            'and committed date change only through "Request a change" on the '
+            "order, reviewed by the departments the change touches.",
+            order=self.name,
+        )
+
+    def _governance_cancel_refused_message(self):
+        self.ensure_one()
+        return self.env._(
+            "Confirmed order %(order)s cannot be cancelled directly. Use "
+            '"Request cancellation" on the order: the request records the '
+            "reason and what was already done, and is approved before the "
+            "order is cancelled.",
+            order=self.name,
+        )
+
+    def _governance_check_confirmed(self):
+        for order in self:
+            if order.state != "sale":
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s is not a confirmed order. Quotations are "
+                        "edited or cancelled directly.",
+                        order=order.name,
+                    )
+                )
+
+    def _governance_product_lines(self):
+        return self.order_line.filtered(
+            lambda line: not line.display_type and not line.is_downpayment
+        )
+
+    def _governance_change_fingerprint(self):
+        """Hash of what a change request was based on: lines and date."""
+        self.ensure_one()
+        values = (
+            self.state,
+            str(self.commitment_date or ""),
+            sorted(
+                (
+                    line.id,
+                    line.product_id.id,
+                    line.product_uom.id,
+                    line.product_uom_qty,
+                    line.price_unit,
+                    line.discount,
+                    tuple(sorted(line.tax_id.ids)),
+                )
+                for line in self._governance_product_lines()
+            ),
+        )
+        return hashlib.sha1(repr(values).encode()).hexdigest()
+
+    def _governance_production_started(self):
+        """Whether manufacturing has started for the order (``mrp`` optional)."""
+        self.ensure_one()
+        if "mrp_production_ids" not in self._fields:
+            return False
+        return bool(
+            self.mrp_production_ids.filtered(
+                lambda production: production.state in ("progress", "to_close", "done")
+            )
+        )
+
+    def _governance_assessment(self):
+        """What has been done on the order, read from stock and accounting."""
+        self.ensure_one()
+        rounding = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
+        )
+        lines = self._governance_product_lines().filtered(
+            lambda line: (
+                not float_is_zero(line.product_uom_qty, precision_digits=rounding)
+            )
+        )
+        delivered_lines = self._governance_product_lines().filtered(
+            lambda line: (
+                not float_is_zero(line.qty_delivered, precision_digits=rounding)
+            )
+        )
+        fully_delivered = bool(lines) and all(
+            line.qty_delivered >= line.product_uom_qty for line in lines
+        )
+        fully_invoiced = bool(lines) and all(
+            line.qty_invoiced >= line.product_uom_qty for line in lines
+        )
+        pickings = self.picking_ids
+        picked = bool(
+            pickings.filtered(
+                lambda picking: (
+                    picking.state == "done" and picking.picking_type_code != "outgoing"
+                )
+            )
+            or pickings.filtered(
+                lambda picking: picking.state not in ("done", "cancel")
+            ).move_ids.filtered("picked")
+        )
+        in_production = self._governance_production_started()
+        invoices = self.invoice_ids.filtered(lambda move: move.state == "posted")
+        amount_invoiced = sum(
+            invoices.filtered(lambda move: move.move_type == "out_invoice").mapped(
+                "amount_total_signed"
+            )
+        ) + sum(
+            invoices.filtered(lambda move: move.move_type == "out_refund").mapped(
+                "amount_total_signed"
+            )
+        )
+        amount_paid = sum(
+            move.amount_total_signed - move.amount_residual_signed for move in invoices
+        )
+        unbilled_tx = self.transaction_ids.filtered(
+            lambda tx: tx.state == "done" and not tx.invoice_ids
+        )
+        company_currency = self.company_id.currency_id
+        for tx in unbilled_tx:
+            amount_paid += tx.currency_id._convert(
+                tx.amount, company_currency, self.company_id, fields.Date.today()
+            )
+        if fully_delivered:
+            progress = "delivered"
+        elif delivered_lines:
+            progress = "shipped"
+        elif picked:
+            progress = "picked"
+        elif in_production:
+            progress = "in_production"
+        else:
+            progress = "not_started"
+        return {
+            "progress": progress,
+            "delivered": bool(delivered_lines),
+            "fully_delivered": fully_delivered,
+            "picked": picked,
+            "in_production": in_production,
+            "invoiced": bool(invoices),
+            "fully_invoiced": fully_invoiced,
+            "paid": not company_currency.is_zero(amount_paid),
+            "amount_invoiced": amount_invoiced,
+            "amount_paid": amount_paid,
+            "open_pickings": pickings.filtered(
+                lambda picking: picking.state not in ("done", "cancel")
+            ),
+        }
+
+    def _governance_check_cancellable(self):
+        """Cancel is not the tool for delivered or invoiced orders."""
+        for order in self:
+            assessment = order._governance_assessment()
+            if assessment["fully_delivered"] or assessment["fully_invoiced"]:
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s is fully delivered or fully invoiced: it "
+                        "cannot be cancelled. Take the goods back with a return on "
+                        "the delivery and refund the customer with a credit note "
+                        "on the invoice.",
+                        order=order.name,
+                    )
+                )
+
+    def _governance_credit_exposure(self):
+        """The customer's credit exposure in company currency, as known now."""
+        self.ensure_one()
+        if "credit_exposure" in self._fields:
+            return self.credit_exposure
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        return partner.credit + partner.credit_to_invoice
+
+    def _review_evidence_labels(self):
+        labels = super()._review_evidence_labels()
+        labels.update(
+            {
+                "order": _lt("Order"),
+                "request": _lt("Request"),
+                "reason": _lt("Reason"),
+                "amount_delta": _lt("Amount change"),
+                "margin_delta": _lt("Margin change"),
+                "new_credit_exposure": _lt("Credit exposure after the change"),
+                "order_progress": _lt("Order progress"),
+                "new_commitment_date": _lt("New delivery date"),
+                "loss_amount": _lt("Loss"),
+                "loss_borne_by": _lt("Loss borne by"),
+                "change": _lt("Change"),
+                "old_qty": _lt("Quantity before"),
+                "new_qty": _lt("Quantity after"),
+                "old_price": _lt("Price before"),
+                "new_price": _lt("Price after"),
+                "old_discount": _lt("Discount before (%)"),
+                "new_discount": _lt("Discount after (%)"),
+                "delivered": _lt("Delivered"),
+                "invoiced": _lt("Invoiced"),
+                "pickings": _lt("Pickings affected"),
+                "cancel_reason": _lt("Cancellation reason"),
+                "assessment": _lt("Assessment"),
+                "cost_handling": _lt("Cost handling"),
+                "amount_invoiced": _lt("Invoiced amount"),
+                "amount_paid": _lt("Paid amount"),
+            }
+        )
+        return labels
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    def _governance_exempt(self, vals=None):
+        """Lines Odoo itself adds or updates on confirmed orders.
+
+        Sections and notes, down payments, re-invoiced expenses and delivery
+        costs; and lines created with a zero quantity, as sale_stock does for
+        products delivered beyond the order.
+        """
+        vals = vals or {}
+        return bool(
+            vals.get("display_type", self.display_type)
+            or vals.get("is_downpayment", self.is_downpayment)
+            or vals.get("is_expense", self.is_expense)
+            or (
+                "is_delivery" in self._fields
+                and vals.get("is_delivery", self.is_delivery)
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not governance_apply_allowed(self.env):
+            order_ids = {
+                vals.get("order_id") for vals in vals_list if vals.get("order_id")
+            }
+            confirmed = (
+                self.env["sale.order"]
+                .browse(order_ids)
+                .filtered(lambda order: order.state == "sale")
+            )
+            for vals in vals_list:
+                order = confirmed.filtered(
+                    lambda o, vals=vals: o.id == vals.get("order_id")
+                )
+                if (
+                    order
+                    and not self._governance_exempt(vals)
+                    and vals.get("product_uom_qty", 1.0)
+                ):
+                    raise UserError(order._governance_change_refused_message())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if GUARDED_LINE_FIELDS.intersection(vals) and not governance_apply_allowed(
+            self.env
+        ):
+            for line in self:
+                if line.state != "sale" or line._governance_exempt():
+                    continue
+                if any(
+                    line._governance_value_changes(name, value)
+                    for name, value in vals.items()
+                    if name in GUARDED_LINE_FIELDS
+                ):
+                    raise UserError(line.order_id._governance_change_refused_message())
+        return super().write(vals)
+
+    def _governance_value_changes(self, name, value):
+        """Whether writing ``value`` really changes the field of this line."""
+        field = self._fields[name]
+        if field.type == "float":
+            digits = field.get_digits(self.env)
+            precision = digits[1] if digits else 6
+            return (
+                float_compare(value or 0.0, self[name], precision_digits=precision) != 0
+            )
+        return field.convert_to_write(self[name], self) != value
+
+    # Named to sort before sale's ``_unlink_except_confirmed``: ondelete checks
+    # run in name order and this message tells the user what to do instead.
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_change_request(self):
+        if governance_apply_allowed(self.env):
+            return
+        for line in self:
+            if line.state == "sale" and not line._governance_exempt():
+                raise UserError(line.order_id._governance_change_refused_message())

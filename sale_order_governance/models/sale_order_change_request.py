@@ -1,0 +1,1250 @@
+# Copyright 2026 sale_order_governance contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, format_amount, format_datetime
+
+from .sale_order_change import (
+    ORDER_PROGRESS,
+    STARTED_PROGRESS,
+    governance_apply,
+    governance_apply_allowed,
+)
+
+REQUEST_STATES = [
+    ("draft", "Draft"),
+    ("in_review", "In Review"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("applied", "Applied"),
+    ("cancelled", "Cancelled"),
+]
+
+LOSS_BEARERS = [
+    ("none", "No Loss"),
+    ("company", "Our Company"),
+    ("customer", "Customer"),
+    ("shared", "Shared"),
+]
+
+# Set by the request's own actions only (through sudo, after an access check).
+PROTECTED_FIELDS = {
+    "name",
+    "state",
+    "requested_by_id",
+    "order_fingerprint",
+    "order_progress",
+    "old_commitment_date",
+    "applied_at",
+    "applied_by_id",
+    "review_state",
+    "review_submitted_at",
+    "review_fingerprint",
+    "review_round",
+    "review_base_round",
+    "review_changes_requested",
+}
+# The content reviewers decide on: frozen once submitted.
+CONTENT_FIELDS = {
+    "order_id",
+    "reason",
+    "line_ids",
+    "new_commitment_date",
+    "loss_amount",
+    "loss_borne_by",
+}
+EDITABLE_STATES = ("draft", "rejected")
+
+
+class SaleOrderChangeRequest(models.Model):
+    _name = "sale.order.change.request"
+    _description = "Sales Order Change Request"
+    _inherit = ["mail.thread", "mail.activity.mixin", "sale.governance.review.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+    _review_applies_to = "change"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    order_id = fields.Many2one(
+        "sale.order",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
+        domain=[("state", "=", "sale")],
+    )
+    company_id = fields.Many2one(
+        related="order_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="order_id.currency_id")
+    partner_id = fields.Many2one(
+        related="order_id.partner_id", string="Customer", store=True, index=True
+    )
+    user_id = fields.Many2one(
+        related="order_id.user_id", string="Salesperson", store=True, index=True
+    )
+    requested_by_id = fields.Many2one(
+        "res.users",
+        default=lambda self: self.env.user,
+        readonly=True,
+        copy=False,
+    )
+    reason = fields.Text(required=True, tracking=True)
+    line_ids = fields.One2many(
+        "sale.order.change.request.line",
+        "request_id",
+        string="Changes",
+        copy=True,
+    )
+    old_commitment_date = fields.Datetime(
+        string="Current Delivery Date",
+        readonly=True,
+        copy=False,
+        help="The committed delivery date of the order when the request was made.",
+    )
+    new_commitment_date = fields.Datetime(
+        string="New Delivery Date",
+        tracking=True,
+        help="Leave empty to keep the committed delivery date of the order.",
+    )
+    state = fields.Selection(
+        REQUEST_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    review_ids = fields.One2many(
+        "sale.order.review",
+        "res_id",
+        string="Reviews",
+        domain=[("res_model", "=", "sale.order.change.request")],
+        readonly=True,
+        copy=False,
+    )
+    # What the change touches: stored so that review stages filter on them.
+    touches_quantity = fields.Boolean(
+        compute="_compute_touches",
+        store=True,
+        help="Quantities change, lines are added or removed.",
+    )
+    touches_price = fields.Boolean(
+        compute="_compute_touches",
+        store=True,
+        help="Prices or discounts change, or lines are added.",
+    )
+    touches_lines = fields.Boolean(
+        compute="_compute_touches", store=True, help="Lines are added or removed."
+    )
+    touches_date = fields.Boolean(
+        compute="_compute_touches",
+        store=True,
+        help="The committed delivery date changes.",
+    )
+    amount_increases = fields.Boolean(
+        compute="_compute_impact", store=True, help="The order total grows."
+    )
+    order_progress = fields.Selection(
+        ORDER_PROGRESS,
+        readonly=True,
+        copy=False,
+        default="not_started",
+        help="Where the order stood when the request was submitted.",
+    )
+    loss_required = fields.Boolean(compute="_compute_loss_required")
+    # Impact.
+    amount_delta = fields.Monetary(
+        string="Total Change",
+        compute="_compute_impact",
+        store=True,
+        help="Change of the order total, taxes included.",
+    )
+    amount_untaxed_delta = fields.Monetary(
+        string="Untaxed Change", compute="_compute_impact", store=True
+    )
+    margin_delta = fields.Monetary(
+        string="Margin Change", compute="_compute_impact", store=True
+    )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    credit_exposure = fields.Monetary(
+        string="Current Credit Exposure",
+        compute="_compute_credit_exposure",
+        currency_field="company_currency_id",
+        compute_sudo=True,
+    )
+    new_credit_exposure = fields.Monetary(
+        string="Credit Exposure After",
+        compute="_compute_credit_exposure",
+        currency_field="company_currency_id",
+        compute_sudo=True,
+        help="The customer's credit exposure once the change is applied.",
+    )
+    delivered_line_count = fields.Integer(
+        string="Changed Lines Delivered",
+        compute="_compute_execution_impact",
+        compute_sudo=True,
+        help="Changed lines of which something is already delivered.",
+    )
+    invoiced_line_count = fields.Integer(
+        string="Changed Lines Invoiced",
+        compute="_compute_execution_impact",
+        compute_sudo=True,
+        help="Changed lines of which something is already invoiced.",
+    )
+    picking_ids = fields.Many2many(
+        "stock.picking",
+        string="Pickings Affected",
+        compute="_compute_execution_impact",
+        compute_sudo=True,
+    )
+    picking_count = fields.Integer(
+        compute="_compute_execution_impact", compute_sudo=True
+    )
+    loss_amount = fields.Monetary(
+        string="Loss",
+        tracking=True,
+        help="Estimated cost of the change for work already done (production, "
+        "picking, shipping). Required once the order is in production or shipped.",
+    )
+    loss_borne_by = fields.Selection(
+        LOSS_BEARERS,
+        tracking=True,
+    )
+    order_fingerprint = fields.Char(readonly=True, copy=False)
+    applied_at = fields.Datetime(readonly=True, copy=False)
+    applied_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends(
+        "line_ids.change_type",
+        "line_ids.old_qty",
+        "line_ids.new_qty",
+        "line_ids.old_price_unit",
+        "line_ids.new_price_unit",
+        "line_ids.old_discount",
+        "line_ids.new_discount",
+        "new_commitment_date",
+        "old_commitment_date",
+        "order_id",
+    )
+    def _compute_touches(self):
+        for request in self:
+            lines = request.line_ids
+            request.touches_lines = any(
+                line.change_type in ("add", "remove") for line in lines
+            )
+            request.touches_quantity = request.touches_lines or any(
+                line.change_type == "update" and line._qty_changes() for line in lines
+            )
+            request.touches_price = any(
+                line.change_type == "add"
+                or (line.change_type == "update" and line._price_changes())
+                for line in lines
+            )
+            request.touches_date = request._date_changes()
+
+    @api.depends(
+        "line_ids.amount_delta",
+        "line_ids.amount_untaxed_delta",
+        "line_ids.margin_delta",
+    )
+    def _compute_impact(self):
+        for request in self:
+            request.amount_delta = sum(request.line_ids.mapped("amount_delta"))
+            request.amount_untaxed_delta = sum(
+                request.line_ids.mapped("amount_untaxed_delta")
+            )
+            request.margin_delta = sum(request.line_ids.mapped("margin_delta"))
+            request.amount_increases = (
+                request.currency_id.compare_amounts(request.amount_delta, 0.0) > 0
+            )
+
+    @api.depends("amount_delta", "order_id")
+    def _compute_credit_exposure(self):
+        for request in self:
+            order = request.order_id
+            if not order:
+                request.credit_exposure = request.new_credit_exposure = 0.0
+                continue
+            exposure = order._governance_credit_exposure()
+            request.credit_exposure = exposure
+            request.new_credit_exposure = (
+                exposure + request._delta_in_company_currency()
+            )
+
+    @api.depends("line_ids.change_type", "line_ids.sale_line_id", "touches_date")
+    def _compute_execution_impact(self):
+        for request in self:
+            changed = request.line_ids.filtered(lambda line: line.change_type != "none")
+            sale_lines = changed.sale_line_id
+            request.delivered_line_count = len(
+                sale_lines.filtered(lambda line: line.qty_delivered)
+            )
+            request.invoiced_line_count = len(
+                sale_lines.filtered(lambda line: line.qty_invoiced)
+            )
+            pickings = request.order_id.picking_ids.filtered(
+                lambda picking: picking.state not in ("done", "cancel")
+            )
+            if not request.touches_date and not changed.filtered(
+                lambda line: line.change_type == "add"
+            ):
+                pickings = sale_lines.move_ids.picking_id & pickings
+            request.picking_ids = pickings
+            request.picking_count = len(pickings)
+
+    @api.depends("order_progress")
+    def _compute_loss_required(self):
+        for request in self:
+            request.loss_required = request.order_progress in STARTED_PROGRESS
+
+    def _date_changes(self):
+        self.ensure_one()
+        if not self.new_commitment_date:
+            return False
+        current = self.old_commitment_date or self.order_id.commitment_date
+        return self.new_commitment_date != current
+
+    def _delta_in_company_currency(self):
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        return (
+            self.currency_id._convert(
+                self.amount_delta,
+                company.currency_id,
+                company,
+                fields.Date.context_today(self),
+            )
+            if self.currency_id
+            else 0.0
+        )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Checked before anything is created: a refused request leaves no trace.
+        self.env["sale.order"].browse(
+            [vals["order_id"] for vals in vals_list if vals.get("order_id")]
+        )._governance_check_confirmed()
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "sale.order.change.request"
+                ) or self.env._("New")
+        requests = super().create(vals_list)
+        for request in requests:
+            # sudo: snapshots are protected fields, written by the request itself.
+            request.sudo()._governance_snapshot()
+        return requests
+
+    def write(self, vals):
+        if not self.env.su and not governance_apply_allowed(self.env):
+            protected = PROTECTED_FIELDS.intersection(vals)
+            if protected:
+                raise UserError(
+                    self.env._(
+                        "These fields of a change request are set by its actions "
+                        "(submit, apply, cancel) and cannot be written: %(fields)s",
+                        fields=", ".join(sorted(protected)),
+                    )
+                )
+            if CONTENT_FIELDS.intersection(vals):
+                self._check_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_submitted(self):
+        for request in self:
+            if request.state != "draft" or request.review_ids:
+                raise UserError(
+                    self.env._(
+                        "Change request %(request)s was submitted: it stays as a "
+                        "record of the change. Cancel it instead.",
+                        request=request.name,
+                    )
+                )
+
+    def _check_editable(self):
+        locked = self.filtered(lambda request: request.state not in EDITABLE_STATES)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "Change request %(request)s is %(state)s: what it changes can "
+                    "no longer be edited. Cancel it and make a new request.",
+                    request=locked[0].name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        locked[0].state
+                    ],
+                )
+            )
+
+    # ------------------------------------------------------------
+    # ONCHANGE METHODS
+    # ------------------------------------------------------------
+
+    @api.onchange("order_id")
+    def _onchange_order_id(self):
+        """Prefill one line per product line of the order, unchanged."""
+        if not self.order_id:
+            return
+        self.line_ids = [Command.clear()] + [
+            Command.create({"sale_line_id": line.id})
+            for line in self.order_id._governance_product_lines()
+        ]
+        self.new_commitment_date = self.order_id.commitment_date
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_submit(self):
+        """Freeze the request, take the order's picture, request the reviews."""
+        self.check_access("write")
+        for request in self:
+            request._check_submittable_state()
+            # sudo: snapshots and review state are protected fields.
+            request.sudo()._governance_snapshot()
+        self.action_submit_for_review()
+        return True
+
+    def action_apply(self):
+        """Apply every line of the approved request to the order at once."""
+        self.check_access("write")
+        for request in self:
+            request._check_appliable()
+            request._apply()
+        return True
+
+    def action_cancel(self):
+        self.check_access("write")
+        for request in self:
+            if request.state in ("applied", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Change request %(request)s is already %(state)s.",
+                        request=request.name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[request.state],
+                    )
+                )
+        # sudo: the state is protected; write access was checked above.
+        requests = self.sudo()
+        for request in requests:
+            request._review_lock()
+            request._review_reviews()._cancel()
+        requests.write({"state": "cancelled"})
+        for request in requests:
+            request._review_post(self.env._("Change request cancelled."))
+        return True
+
+    def action_draft(self):
+        """Reopen a rejected or cancelled request for correction."""
+        self.check_access("write")
+        if self.filtered(
+            lambda request: request.state not in ("rejected", "cancelled")
+        ):
+            raise UserError(
+                self.env._(
+                    "Only rejected or cancelled change requests can be reopened."
+                )
+            )
+        # sudo: the state is protected; write access was checked above.
+        self.sudo().write({"state": "draft", "review_state": "not_submitted"})
+        return True
+
+    def action_open_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.order_id.id,
+            "view_mode": "form",
+        }
+
+    def action_view_pickings(self):
+        self.ensure_one()
+        return self.order_id._get_action_view_picking(self.picking_ids)
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _governance_snapshot(self):
+        """Record the order as it is now: what the request is based on."""
+        self.ensure_one()
+        order = self.order_id
+        assessment = order._governance_assessment()
+        self.write(
+            {
+                "order_fingerprint": order._governance_change_fingerprint(),
+                "order_progress": assessment["progress"],
+                "old_commitment_date": order.commitment_date,
+            }
+        )
+        for line in self.line_ids.filtered("sale_line_id"):
+            sale_line = line.sale_line_id
+            vals = {
+                "old_qty": sale_line.product_uom_qty,
+                "old_price_unit": sale_line.price_unit,
+                "old_discount": sale_line.discount,
+            }
+            # Values the request leaves unchanged follow the order, so that a
+            # line nobody touched never turns into a change.
+            if not line._qty_changes():
+                vals["new_qty"] = sale_line.product_uom_qty
+            if not line._value_changes("new_price_unit", "old_price_unit"):
+                vals["new_price_unit"] = sale_line.price_unit
+            if not line._value_changes("new_discount", "old_discount"):
+                vals["new_discount"] = sale_line.discount
+            line.write(vals)
+
+    def _check_submittable_state(self):
+        self.ensure_one()
+        if self.state not in EDITABLE_STATES:
+            raise UserError(
+                self.env._(
+                    "Change request %(request)s was already submitted.",
+                    request=self.name,
+                )
+            )
+        if self.order_id.state != "sale":
+            raise UserError(
+                self.env._(
+                    "Order %(order)s is no longer confirmed: change request "
+                    "%(request)s cannot be submitted.",
+                    order=self.order_id.name,
+                    request=self.name,
+                )
+            )
+
+    def _governance_problems(self):
+        """What makes this request impossible to apply; empty when it can be."""
+        self.ensure_one()
+        problems = []
+        order = self.order_id
+        for line in self.line_ids:
+            sale_line = line.sale_line_id
+            if sale_line and sale_line.order_id != order:
+                problems.append(
+                    self.env._(
+                        "%(product)s: the line belongs to another order.",
+                        product=line.product_id.display_name,
+                    )
+                )
+                continue
+            if line.change_type == "remove" and sale_line.qty_delivered:
+                problems.append(
+                    self.env._(
+                        "%(product)s cannot be removed: %(qty)s already delivered. "
+                        "Return the goods from the delivery instead.",
+                        product=line.product_id.display_name,
+                        qty=sale_line.qty_delivered,
+                    )
+                )
+                continue
+            if line.change_type != "update":
+                continue
+            precision = self.env["decimal.precision"].precision_get(
+                "Product Unit of Measure"
+            )
+            if (
+                float_compare(
+                    line.new_qty, sale_line.qty_delivered, precision_digits=precision
+                )
+                < 0
+            ):
+                problems.append(
+                    self.env._(
+                        "%(product)s: the new quantity %(new)s is below the %(done)s "
+                        "already delivered.",
+                        product=line.product_id.display_name,
+                        new=line.new_qty,
+                        done=sale_line.qty_delivered,
+                    )
+                )
+            if (
+                float_compare(
+                    line.new_qty, sale_line.qty_invoiced, precision_digits=precision
+                )
+                < 0
+            ):
+                problems.append(
+                    self.env._(
+                        "%(product)s: the new quantity %(new)s is below the %(done)s "
+                        "already invoiced.",
+                        product=line.product_id.display_name,
+                        new=line.new_qty,
+                        done=sale_line.qty_invoiced,
+                    )
+                )
+        for line in self.line_ids.filtered(lambda line: line.change_type == "remove"):
+            if line.sale_line_id.qty_invoiced and not line.sale_line_id.qty_delivered:
+                problems.append(
+                    self.env._(
+                        "%(product)s cannot be removed: %(qty)s already invoiced.",
+                        product=line.product_id.display_name,
+                        qty=line.sale_line_id.qty_invoiced,
+                    )
+                )
+        return problems
+
+    def _check_appliable(self):
+        self.ensure_one()
+        order = self.order_id
+        if self.state != "approved" or self.review_state != "approved":
+            raise UserError(
+                self.env._(
+                    "Change request %(request)s is not approved: it can be applied "
+                    "only once every review has approved it.",
+                    request=self.name,
+                )
+            )
+        if self._review_reviews().filtered(lambda r: r.state in ("waiting", "pending")):
+            raise UserError(
+                self.env._(
+                    "Change request %(request)s still has open reviews.",
+                    request=self.name,
+                )
+            )
+        if order.state != "sale":
+            raise UserError(
+                self.env._(
+                    "Order %(order)s is no longer confirmed: change request "
+                    "%(request)s cannot be applied.",
+                    order=order.name,
+                    request=self.name,
+                )
+            )
+        if order._governance_change_fingerprint() != self.order_fingerprint:
+            raise UserError(
+                self.env._(
+                    "Order %(order)s changed since change request %(request)s was "
+                    "submitted (lines, prices or dates): the request is stale and "
+                    "was not applied. Cancel it and request the change again from "
+                    "the order as it is now.",
+                    order=order.name,
+                    request=self.name,
+                )
+            )
+        problems = self._governance_problems()
+        if problems:
+            raise UserError(
+                self.env._(
+                    "Change request %(request)s cannot be applied; nothing was "
+                    "changed:\n%(problems)s",
+                    request=self.name,
+                    problems="\n".join(problems),
+                )
+            )
+
+    def _order_write_vals(self):
+        self.ensure_one()
+        commands = []
+        for line in self.line_ids:
+            if line.change_type == "add":
+                commands.append(Command.create(line._prepare_sale_line_vals()))
+            elif line.change_type == "remove":
+                # Odoo keeps confirmed lines for traceability: zero, not delete.
+                commands.append(
+                    Command.update(line.sale_line_id.id, {"product_uom_qty": 0.0})
+                )
+            elif line.change_type == "update":
+                vals = {
+                    # Written with the quantity so that a pricelist never
+                    # silently reprices what the reviewers approved.
+                    "price_unit": line.new_price_unit,
+                    "discount": line.new_discount,
+                }
+                if line._qty_changes():
+                    vals["product_uom_qty"] = line.new_qty
+                commands.append(Command.update(line.sale_line_id.id, vals))
+        vals = {"order_line": commands} if commands else {}
+        if self.touches_date:
+            vals["commitment_date"] = self.new_commitment_date
+        return vals
+
+    def _apply(self):
+        self.ensure_one()
+        order = self.order_id
+        pickings = self.picking_ids
+        vals = self._order_write_vals()
+        with self.env.cr.savepoint(), governance_apply(self.env) as env:
+            order_env = order.with_env(env)
+            locked = order_env.locked
+            if locked:
+                # Odoo neither procures nor edits locked orders: unlock for
+                # the change only.
+                order_env.write({"locked": False})
+            order_env.write(vals)
+            if locked:
+                order_env.write({"locked": True})
+            if self.amount_increases:
+                self._check_credit_on_increase(order_env)
+            # sudo: the state is protected; write access was checked.
+            self.sudo().write(
+                {
+                    "state": "applied",
+                    "applied_at": fields.Datetime.now(),
+                    "applied_by_id": self.env.uid,
+                }
+            )
+        pickings = (pickings | order.picking_ids).filtered(
+            lambda picking: picking.state not in ("done", "cancel")
+        )
+        message = self.env._(
+            "Change request %(request)s applied to the order (total change "
+            "%(amount)s). Pickings affected: %(pickings)s.",
+            request=self.name,
+            amount=format_amount(self.env, self.amount_delta, self.currency_id),
+            pickings=", ".join(pickings.mapped("name")) or "-",
+        )
+        self._review_post(message)
+        order.message_post(
+            body=Markup("<p>%s</p>") % message, subtype_xmlid="mail.mt_note"
+        )
+
+    def _check_credit_on_increase(self, order):
+        """Let the credit control re-check the grown order, when installed.
+
+        Called after the change is written, inside the savepoint of the
+        apply: a refusal rolls the whole change back.
+        """
+        if hasattr(order, "_governance_check_credit_on_increase"):
+            order._governance_check_credit_on_increase()
+
+    # ------------------------------------------------------------
+    # REVIEW ENGINE HOOKS
+    # ------------------------------------------------------------
+
+    def _review_order(self):
+        return self.order_id
+
+    def _review_owner_users(self):
+        return self.order_id.user_id | self.requested_by_id
+
+    def _review_responsible_user(self):
+        return self.requested_by_id or self.order_id.user_id or self.create_uid
+
+    def _review_check_submittable(self):
+        for request in self:
+            request._check_submittable_state()
+
+    def _review_missing_items(self):
+        self.ensure_one()
+        missing = []
+        if not (self.reason or "").strip():
+            missing.append(self.env._("Reason"))
+        changed = self.line_ids.filtered(lambda line: line.change_type != "none")
+        if not changed and not self.touches_date:
+            missing.append(self.env._("At least one change to the order"))
+        for line in changed.filtered(lambda line: line.change_type == "add"):
+            if not line.product_id:
+                missing.append(self.env._("A product on every new line"))
+            elif line.new_qty <= 0:
+                missing.append(
+                    self.env._(
+                        "A quantity for the new line %(product)s",
+                        product=line.product_id.display_name,
+                    )
+                )
+        for line in changed.filtered(lambda line: line.change_type == "update"):
+            if line.new_qty < 0 or line.new_price_unit < 0:
+                missing.append(
+                    self.env._(
+                        "A positive quantity and price for %(product)s",
+                        product=line.product_id.display_name,
+                    )
+                )
+        if self.loss_required:
+            if not self.loss_borne_by:
+                missing.append(
+                    self.env._(
+                        "Who bears the loss (the order is in production or shipped)"
+                    )
+                )
+            elif (
+                self.loss_borne_by != "none"
+                and self.currency_id.compare_amounts(self.loss_amount, 0.0) <= 0
+            ):
+                missing.append(
+                    self.env._(
+                        "The loss amount (the order is in production or shipped)"
+                    )
+                )
+        problems = self._governance_problems()
+        return missing + problems
+
+    def _review_fingerprint_values(self):
+        self.ensure_one()
+        return (
+            self.order_id.id,
+            self.reason,
+            str(self.new_commitment_date or ""),
+            self.loss_amount,
+            self.loss_borne_by or "",
+            sorted(
+                (
+                    line.id,
+                    line.sale_line_id.id,
+                    line.product_id.id,
+                    line.new_qty,
+                    line.new_price_unit,
+                    line.new_discount,
+                    line.remove,
+                )
+                for line in self.line_ids
+            ),
+        )
+
+    def _review_evidence_labels(self):
+        return self.env["sale.order"]._review_evidence_labels()
+
+    def _review_evidence(self, department):
+        self.ensure_one()
+        # sudo: reviewers read the evidence of what they decide on; only the
+        # figures needed for the decision are kept.
+        request = self.sudo().with_company(self.company_id)
+        currency = request.currency_id
+        company_currency = request.company_id.currency_id
+        progress = dict(
+            request._fields["order_progress"]._description_selection(self.env)
+        )
+        bearers = dict(
+            request._fields["loss_borne_by"]._description_selection(self.env)
+        )
+        items = [
+            ["request", request.name],
+            ["order", request.order_id.name],
+            ["customer", request.partner_id.display_name],
+            ["reason", request.reason or ""],
+            ["order_progress", progress.get(request.order_progress, "")],
+            ["amount_delta", format_amount(self.env, request.amount_delta, currency)],
+        ]
+        if department in ("finance", "management", "sales"):
+            items += [
+                [
+                    "margin_delta",
+                    format_amount(self.env, request.margin_delta, currency),
+                ],
+                [
+                    "new_credit_exposure",
+                    format_amount(
+                        self.env, request.new_credit_exposure, company_currency
+                    ),
+                ],
+            ]
+        if request.touches_date:
+            items.append(
+                [
+                    "new_commitment_date",
+                    format_datetime(self.env, request.new_commitment_date),
+                ]
+            )
+        if request.loss_required or request.loss_borne_by:
+            items += [
+                ["loss_amount", format_amount(self.env, request.loss_amount, currency)],
+                ["loss_borne_by", bearers.get(request.loss_borne_by, "")],
+            ]
+        items.append(["pickings", ", ".join(request.picking_ids.mapped("name"))])
+        change_types = dict(
+            request.line_ids._fields["change_type"]._description_selection(self.env)
+        )
+        lines = [
+            {
+                "product": line.product_id.display_name,
+                "change": change_types[line.change_type],
+                "old_qty": line.old_qty,
+                "new_qty": line._effective_new_qty(),
+                "old_price": line.old_price_unit,
+                "new_price": line.new_price_unit,
+                "old_discount": line.old_discount,
+                "new_discount": line.new_discount,
+                "delivered": line.sale_line_id.qty_delivered,
+                "invoiced": line.sale_line_id.qty_invoiced,
+            }
+            for line in request.line_ids
+            if line.change_type != "none"
+        ]
+        return {"items": items, "lines": lines}
+
+    def _review_approved(self):
+        # sudo: the last reviewer only reads the request.
+        self.sudo().write({"state": "approved"})
+        responsible = self._review_responsible_user()
+        if responsible:
+            # sudo: the reviewer may not write on the request.
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Change approved: apply it to the order"),
+                user_id=responsible.id,
+            )
+
+    def _review_rejected(self, reviews, comment):
+        res = super()._review_rejected(reviews, comment)
+        # sudo: the reviewer only reads the request.
+        self.sudo().write({"state": "rejected"})
+        return res
+
+    def _review_changes_requested(self, reviews, comment):
+        res = super()._review_changes_requested(reviews, comment)
+        # sudo: the reviewer only reads the request; back to its owner.
+        self.sudo().write({"state": "draft"})
+        return res
+
+    def _review_reset(self, reason):
+        res = super()._review_reset(reason)
+        # sudo: the state is protected; the engine restarts the review.
+        self.sudo().write({"state": "draft"})
+        return res
+
+    def _review_submit(self):
+        res = super()._review_submit()
+        if self.review_state == "in_review":
+            # sudo: the state is protected; it follows the engine's.
+            self.sudo().write({"state": "in_review"})
+        return res
+
+
+class SaleOrderChangeRequestLine(models.Model):
+    _name = "sale.order.change.request.line"
+    _description = "Sales Order Change Request Line"
+    _order = "request_id, sequence, id"
+    _check_company_auto = True
+
+    request_id = fields.Many2one(
+        "sale.order.change.request",
+        string="Change Request",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    sequence = fields.Integer(default=10)
+    order_id = fields.Many2one(related="request_id.order_id")
+    company_id = fields.Many2one(
+        related="request_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="request_id.currency_id")
+    sale_line_id = fields.Many2one(
+        "sale.order.line",
+        string="Order Line",
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        domain="[('order_id', '=', order_id), ('display_type', '=', False), "
+        "('is_downpayment', '=', False)]",
+        help="The order line to change; leave empty to add a new line.",
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        compute="_compute_product_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        domain=[("sale_ok", "=", True)],
+    )
+    product_uom_id = fields.Many2one(
+        "uom.uom", string="Unit", compute="_compute_product_uom_id"
+    )
+    old_qty = fields.Float(
+        string="Quantity Before",
+        digits="Product Unit of Measure",
+        compute="_compute_old_values",
+        store=True,
+        readonly=True,
+        precompute=True,
+    )
+    old_price_unit = fields.Float(
+        string="Price Before",
+        digits="Product Price",
+        compute="_compute_old_values",
+        store=True,
+        readonly=True,
+        precompute=True,
+    )
+    old_discount = fields.Float(
+        string="Discount Before (%)",
+        digits="Discount",
+        compute="_compute_old_values",
+        store=True,
+        readonly=True,
+        precompute=True,
+    )
+    new_qty = fields.Float(
+        string="New Quantity",
+        digits="Product Unit of Measure",
+        compute="_compute_new_values",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    new_price_unit = fields.Float(
+        string="New Price",
+        digits="Product Price",
+        compute="_compute_new_values",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    new_discount = fields.Float(
+        string="New Discount (%)",
+        digits="Discount",
+        compute="_compute_new_values",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    remove = fields.Boolean(help="Remove the line: its quantity is set to zero.")
+    qty_delivered = fields.Float(
+        related="sale_line_id.qty_delivered", string="Delivered"
+    )
+    qty_invoiced = fields.Float(related="sale_line_id.qty_invoiced", string="Invoiced")
+    change_type = fields.Selection(
+        [
+            ("none", "No Change"),
+            ("update", "Change"),
+            ("add", "New Line"),
+            ("remove", "Removal"),
+        ],
+        string="Change",
+        compute="_compute_change_type",
+        store=True,
+    )
+    amount_delta = fields.Monetary(
+        string="Total Change", compute="_compute_deltas", store=True
+    )
+    amount_untaxed_delta = fields.Monetary(
+        string="Untaxed Change", compute="_compute_deltas", store=True
+    )
+    margin_delta = fields.Monetary(
+        string="Margin Change", compute="_compute_deltas", store=True
+    )
+
+    _sql_constraints = [
+        (
+            "sale_line_unique",
+            "UNIQUE(request_id, sale_line_id)",
+            "An order line can be changed only once per change request.",
+        ),
+    ]
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("sale_line_id")
+    def _compute_product_id(self):
+        for line in self:
+            if line.sale_line_id:
+                line.product_id = line.sale_line_id.product_id
+
+    @api.depends("sale_line_id", "product_id")
+    def _compute_product_uom_id(self):
+        for line in self:
+            line.product_uom_id = (
+                line.sale_line_id.product_uom or line.product_id.uom_id
+            )
+
+    @api.depends("sale_line_id")
+    def _compute_old_values(self):
+        for line in self:
+            sale_line = line.sale_line_id
+            line.old_qty = sale_line.product_uom_qty
+            line.old_price_unit = sale_line.price_unit
+            line.old_discount = sale_line.discount
+
+    @api.depends("sale_line_id", "product_id")
+    def _compute_new_values(self):
+        for line in self:
+            sale_line = line.sale_line_id
+            if sale_line:
+                line.new_qty = sale_line.product_uom_qty
+                line.new_price_unit = sale_line.price_unit
+                line.new_discount = sale_line.discount
+            elif line.product_id:
+                line.new_qty = line.new_qty or 1.0
+                line.new_price_unit = line._pricelist_price()
+                line.new_discount = line.new_discount or 0.0
+            else:
+                line.new_qty = line.new_qty or 0.0
+                line.new_price_unit = line.new_price_unit or 0.0
+                line.new_discount = line.new_discount or 0.0
+
+    @api.depends(
+        "sale_line_id",
+        "product_id",
+        "remove",
+        "old_qty",
+        "new_qty",
+        "old_price_unit",
+        "new_price_unit",
+        "old_discount",
+        "new_discount",
+    )
+    def _compute_change_type(self):
+        for line in self:
+            if not line.sale_line_id:
+                line.change_type = "add" if line.product_id else "none"
+            elif line.remove:
+                line.change_type = "remove"
+            elif line._qty_changes() or line._price_changes():
+                line.change_type = "update"
+            else:
+                line.change_type = "none"
+
+    @api.depends("change_type", "new_qty", "new_price_unit", "new_discount")
+    def _compute_deltas(self):
+        for line in self:
+            if line.change_type == "none" or not line.product_id:
+                line.amount_delta = line.amount_untaxed_delta = line.margin_delta = 0.0
+                continue
+            old_untaxed, old_total, old_margin = line._amounts(
+                line.old_qty if line.sale_line_id else 0.0,
+                line.old_price_unit,
+                line.old_discount,
+            )
+            new_untaxed, new_total, new_margin = line._amounts(
+                line._effective_new_qty(), line.new_price_unit, line.new_discount
+            )
+            line.amount_untaxed_delta = new_untaxed - old_untaxed
+            line.amount_delta = new_total - old_total
+            line.margin_delta = new_margin - old_margin
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        requests = self.env["sale.order.change.request"].browse(
+            [vals["request_id"] for vals in vals_list if vals.get("request_id")]
+        )
+        if not self.env.su:
+            requests._check_editable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and not governance_apply_allowed(self.env):
+            self.request_id._check_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_submitted(self):
+        self.request_id.exists()._check_editable()
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _precision(self, name):
+        digits = self._fields[name].get_digits(self.env)
+        return digits[1] if digits else 6
+
+    def _value_changes(self, new_field, old_field):
+        self.ensure_one()
+        return bool(
+            float_compare(
+                self[new_field],
+                self[old_field],
+                precision_digits=self._precision(new_field),
+            )
+        )
+
+    def _qty_changes(self):
+        return self._value_changes("new_qty", "old_qty")
+
+    def _price_changes(self):
+        return self._value_changes(
+            "new_price_unit", "old_price_unit"
+        ) or self._value_changes("new_discount", "old_discount")
+
+    def _effective_new_qty(self):
+        self.ensure_one()
+        return 0.0 if self.remove else self.new_qty
+
+    def _taxes(self):
+        self.ensure_one()
+        if self.sale_line_id:
+            return self.sale_line_id.tax_id
+        order = self.request_id.order_id
+        taxes = self.product_id.taxes_id._filter_taxes_by_company(order.company_id)
+        return order.fiscal_position_id.map_tax(taxes)
+
+    def _cost(self):
+        self.ensure_one()
+        if self.sale_line_id:
+            return self.sale_line_id.purchase_price
+        order = self.request_id.order_id
+        product = self.product_id.with_company(order.company_id)
+        return product.cost_currency_id._convert(
+            product.standard_price,
+            order.currency_id,
+            order.company_id,
+            order.date_order or fields.Date.context_today(self),
+        )
+
+    def _amounts(self, qty, price_unit, discount):
+        """Untaxed amount, total and margin of ``qty`` at this price."""
+        self.ensure_one()
+        currency = self.request_id.currency_id
+        order = self.request_id.order_id
+        price = price_unit * (1 - (discount or 0.0) / 100.0)
+        untaxed = currency.round(price * qty) if currency else price * qty
+        taxes = self._taxes()
+        total = untaxed
+        if taxes and currency:
+            total = taxes.compute_all(
+                price,
+                currency=currency,
+                quantity=qty,
+                product=self.product_id,
+                partner=order.partner_shipping_id,
+            )["total_included"]
+        margin = untaxed - self._cost() * qty
+        return untaxed, total, margin
+
+    def _pricelist_price(self):
+        self.ensure_one()
+        order = self.request_id.order_id
+        if not order.pricelist_id:
+            return self.product_id.lst_price
+        return order.pricelist_id._get_product_price(
+            self.product_id,
+            self.new_qty or 1.0,
+            currency=order.currency_id,
+            date=order.date_order,
+        )
+
+    def _prepare_sale_line_vals(self):
+        self.ensure_one()
+        return {
+            "product_id": self.product_id.id,
+            "product_uom_qty": self.new_qty,
+            "price_unit": self.new_price_unit,
+            "discount": self.new_discount,
+        }
