@@ -110,6 +110,18 @@ class SaleOrderReview(models.Model):
     can_decide = fields.Boolean(
         compute="_compute_can_decide", search="_search_can_decide"
     )
+    pending_reviewer_ids = fields.Many2many(
+        "res.users",
+        "sale_order_review_pending_reviewer_rel",
+        "review_id",
+        "user_id",
+        string="Awaiting Decision From",
+        compute="_compute_pending_reviewer_ids",
+        store=True,
+        help="The reviewers while the review waits for a decision, empty "
+        'otherwise: a small table of open work that "My Reviews" searches '
+        "instead of every reviewer snapshot ever taken.",
+    )
     decided_on_behalf_of_id = fields.Many2one(
         "res.users",
         string="On Behalf Of",
@@ -177,12 +189,21 @@ class SaleOrderReview(models.Model):
                 review.reviewer_user_ids & deciders
             )
 
+    @api.depends("state", "reviewer_user_ids")
+    def _compute_pending_reviewer_ids(self):
+        for review in self:
+            review.pending_reviewer_ids = (
+                review.reviewer_user_ids if review.state == "pending" else False
+            )
+
     def _search_can_decide(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on reviews to decide."))
+        # A many2many condition does not flush the field: compute it first.
+        self.flush_model(["pending_reviewer_ids"])
         domain = [
             ("state", "=", "pending"),
-            ("reviewer_user_ids", "in", self._deciders().ids),
+            ("pending_reviewer_ids", "in", self._deciders().ids),
         ]
         return domain if (operator == "=") == value else ["!", *domain]
 
@@ -711,15 +732,31 @@ class SaleOrderReview(models.Model):
         return reviews
 
     def _notify_escalation(self):
+        """Log the escalation on each record; notify each manager once.
+
+        Batched: the records' notes are written by ``_message_log_batch`` (one
+        create, no notification), and every group of escalation users gets ONE
+        digest per run listing its records.  A notified ``message_post`` per
+        record cost about 12 queries and 10 ms each (mail, inbox, bus,
+        follower): 1,000 overdue reviews took 6-11 s instead of about 1 s
+        (benchmarks/bench_escalation.py).
+        """
         by_record = defaultdict(lambda: self.browse())
         for review in self:
             by_record[review._get_record()] |= review
+        escalation_partners = {}
+        notes = defaultdict(dict)  # (model, partners) -> {res_id: body}
+        digests = defaultdict(list)  # partners -> [item]
+        title = self.env._("These reviews missed their deadline and are escalated:")
         for record, reviews in by_record.items():
             partners = self.env["res.partner"]
             for review in reviews:
-                partners |= review.stage_id._get_escalation_users(
-                    review.company_id
-                ).partner_id
+                key = (review.stage_id, review.company_id)
+                if key not in escalation_partners:
+                    escalation_partners[key] = review.stage_id._get_escalation_users(
+                        review.company_id
+                    ).partner_id
+                partners |= escalation_partners[key]
             lines = Markup("").join(
                 Markup("<li>%s</li>")
                 % self.env._(
@@ -730,19 +767,27 @@ class SaleOrderReview(models.Model):
                 )
                 for review in reviews
             )
-            # sudo: the escalation runs from the scheduler.
-            record.sudo().message_post(
-                body=Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    self.env._(
-                        "These reviews missed their deadline and are escalated:"
-                    ),
-                    lines,
-                ),
-                partner_ids=partners.ids,
-                subtype_xmlid="mail.mt_note",
-                message_type="comment",
+            notes[record._name, partners][record.id] = Markup(
+                "<p>%s</p><ul>%s</ul>"
+            ) % (title, lines)
+            digests[partners].append(
+                Markup('<li><a href="/odoo/%s/%s">%s</a><ul>%s</ul></li>')
+                % (record._name, record.id, record.display_name, lines)
             )
+        for (model, partners), bodies in notes.items():
+            # sudo: the escalation runs from the scheduler.
+            self.env[model].browse(list(bodies)).sudo()._message_log_batch(
+                bodies=bodies, partner_ids=partners.ids, message_type="comment"
+            )
+        for partners, items in digests.items():
+            if partners:
+                # sudo: the escalation runs from the scheduler.
+                self.env["mail.thread"].sudo().message_notify(
+                    partner_ids=partners.ids,
+                    subject=self.env._("Reviews past their deadline"),
+                    body=Markup("<p>%s</p><ul>%s</ul>")
+                    % (title, Markup("").join(items)),
+                )
 
     @api.model
     def _render_evidence(self, data):

@@ -7,3 +7,4 @@ from . import test_review_engine
 from . import test_reviewer_experience
 from . import test_sla
 from . import test_ui
+from . import test_review_performance
