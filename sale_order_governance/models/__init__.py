@@ -13,3 +13,8 @@ from . import sale_order_change_request
 from . import sale_order_cancel_reason
 from . import sale_order_cancel_request
 from . import payment_transaction
+from . import res_partner_credit
+from . import sale_credit_override
+from . import sale_order_credit
+from . import stock_picking_credit
+from . import account_move_credit

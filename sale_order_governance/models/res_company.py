@@ -24,3 +24,27 @@ class ResCompany(models.Model):
         help="An order with a product line at price zero cannot be submitted "
         "for review.",
     )
+    governance_credit_overdue_tolerance_days = fields.Integer(
+        string="Overdue Tolerance (Days)",
+        default=30,
+        help="Default number of days an invoice may be overdue before the "
+        "customer's orders are blocked. A customer may have its own tolerance.",
+    )
+    governance_credit_block_delivery = fields.Boolean(
+        string="Hold Deliveries of Blocked Customers",
+        help="Refuse validating outgoing deliveries of customers on credit hold, "
+        "over their credit limit or overdue beyond tolerance, unless a credit "
+        "controller released the order.",
+    )
+    governance_credit_prepayment_mode = fields.Selection(
+        [
+            ("confirmation", "Before confirmation"),
+            ("delivery", "Before delivery"),
+        ],
+        string="Prepayment Required",
+        default="confirmation",
+        required=True,
+        help="For customers who must pay in advance: block the confirmation of "
+        "their orders until paid, or confirm them and hold the deliveries until "
+        "paid.",
+    )

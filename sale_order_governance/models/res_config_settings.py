@@ -15,6 +15,15 @@ class ResConfigSettings(models.TransientModel):
     governance_require_line_prices = fields.Boolean(
         related="company_id.governance_require_line_prices", readonly=False
     )
+    governance_credit_overdue_tolerance_days = fields.Integer(
+        related="company_id.governance_credit_overdue_tolerance_days", readonly=False
+    )
+    governance_credit_block_delivery = fields.Boolean(
+        related="company_id.governance_credit_block_delivery", readonly=False
+    )
+    governance_credit_prepayment_mode = fields.Selection(
+        related="company_id.governance_credit_prepayment_mode", readonly=False
+    )
 
     def action_open_governance_required_fields(self):
         return self.env["ir.actions.act_window"]._for_xml_id(

@@ -7,4 +7,5 @@ from . import test_review_engine
 from . import test_reviewer_experience
 from . import test_sla
 from . import test_ui
+from . import test_credit
 from . import test_review_performance

@@ -1,2 +1,3 @@
 from . import sale_order_review_decision
 from . import sale_order_review_reassign
+from . import sale_credit_release

@@ -1,0 +1,787 @@
+# Copyright 2026 sale_order_governance contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date
+from odoo.tools.sql import create_index
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# Computed credit fields of an order, refreshed before each gate decision.
+CREDIT_ORDER_FIELDS = [
+    "credit_exposure_receivable",
+    "credit_exposure_orders",
+    "credit_exposure_draft",
+    "credit_exposure_order",
+    "credit_exposure",
+    "credit_overdue_amount",
+    "credit_overdue_days",
+    "credit_limit_active",
+    "credit_limit_exceeded",
+    "credit_blocked_reason",
+    "credit_blocked",
+]
+
+# Line fields whose change may raise the amount of a confirmed order.
+CREDIT_AMOUNT_LINE_FIELDS = {
+    "product_id",
+    "product_uom_qty",
+    "product_uom",
+    "price_unit",
+    "discount",
+    "tax_id",
+}
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    credit_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    credit_exposure_receivable = fields.Monetary(
+        string="Open Receivables",
+        compute="_compute_credit_exposure",
+        currency_field="credit_currency_id",
+        compute_sudo=True,
+    )
+    credit_exposure_orders = fields.Monetary(
+        string="Confirmed Orders Not Invoiced",
+        compute="_compute_credit_exposure",
+        currency_field="credit_currency_id",
+        compute_sudo=True,
+        help="What other confirmed orders of the customer still have to invoice.",
+    )
+    credit_exposure_draft = fields.Monetary(
+        string="Draft Invoices",
+        compute="_compute_credit_exposure",
+        currency_field="credit_currency_id",
+        compute_sudo=True,
+        help="Draft customer invoices minus draft credit notes.",
+    )
+    credit_exposure_order = fields.Monetary(
+        string="This Order",
+        compute="_compute_credit_exposure",
+        currency_field="credit_currency_id",
+        compute_sudo=True,
+        help="What this order adds: its total, or what remains to invoice once "
+        "it is confirmed.",
+    )
+    credit_exposure = fields.Monetary(
+        compute="_compute_credit_exposure",
+        currency_field="credit_currency_id",
+        compute_sudo=True,
+        help="Open receivables + confirmed orders not invoiced + draft invoices "
+        "+ this order, for the commercial customer in this company, in company "
+        "currency at today's rate.",
+    )
+    credit_overdue_amount = fields.Monetary(
+        string="Overdue Amount",
+        compute="_compute_credit_exposure",
+        currency_field="credit_currency_id",
+        compute_sudo=True,
+    )
+    credit_overdue_days = fields.Integer(
+        string="Oldest Overdue (Days)",
+        compute="_compute_credit_exposure",
+        compute_sudo=True,
+    )
+    credit_limit_active = fields.Monetary(
+        string="Credit Limit",
+        compute="_compute_credit_exposure",
+        currency_field="credit_currency_id",
+        compute_sudo=True,
+    )
+    credit_limit_exceeded = fields.Boolean(
+        string="Over Credit Limit",
+        compute="_compute_credit_exposure",
+        compute_sudo=True,
+    )
+    credit_blocked_reason = fields.Text(
+        string="Credit Block",
+        compute="_compute_credit_blocked_reason",
+        compute_sudo=True,
+        help="Why credit control stops this order (confirmation, or delivery "
+        "once confirmed); empty when it may proceed.",
+    )
+    credit_blocked = fields.Boolean(
+        string="Blocked by Credit Control",
+        compute="_compute_credit_blocked_reason",
+        search="_search_credit_blocked",
+        compute_sudo=True,
+    )
+    credit_override_ids = fields.One2many(
+        "sale.credit.override",
+        "order_id",
+        string="Credit Overrides",
+        readonly=True,
+        copy=False,
+    )
+    credit_override_count = fields.Integer(compute="_compute_credit_override_count")
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends(
+        "partner_id",
+        "company_id",
+        "currency_id",
+        "state",
+        "order_line.price_total",
+        "order_line.product_uom_qty",
+        "order_line.qty_delivered",
+        "order_line.qty_invoiced",
+    )
+    def _compute_credit_exposure(self):
+        today = fields.Date.context_today(self)
+        Partner = self.env["res.partner"]
+        for company, orders in self.grouped(
+            lambda order: order.company_id or self.env.company
+        ).items():
+            partners = orders.partner_id.commercial_partner_id.filtered("id")
+            figures = partners._credit_exposure_figures(company)
+            own = orders._credit_own_amounts(company, today)
+            convert = Partner._credit_converter(company, today)
+            rounding = company.currency_id.round
+            for order in orders:
+                partner = order.partner_id.commercial_partner_id
+                values = figures.get(partner.id, {})
+                included, down = own.get(order._origin.id, (0.0, 0.0))
+                this_order = 0.0
+                if order.state != "cancel":
+                    this_order = rounding(
+                        convert(order.currency_id.id, order._credit_open_amount())
+                        + down
+                    )
+                others = rounding(values.get("orders", 0.0) - included)
+                exposure = (
+                    values.get("receivable", 0.0)
+                    + others
+                    + values.get("draft", 0.0)
+                    + this_order
+                )
+                limit = partner._credit_limit_for(company) if partner else 0.0
+                order.credit_exposure_receivable = values.get("receivable", 0.0)
+                order.credit_exposure_orders = others
+                order.credit_exposure_draft = values.get("draft", 0.0)
+                order.credit_exposure_order = this_order
+                order.credit_exposure = exposure
+                order.credit_overdue_amount = values.get("overdue", 0.0)
+                order.credit_overdue_days = values.get("overdue_days", 0)
+                order.credit_limit_active = limit
+                order.credit_limit_exceeded = bool(
+                    limit and company.currency_id.compare_amounts(exposure, limit) > 0
+                )
+
+    @api.depends(
+        "state",
+        "partner_id",
+        "company_id",
+        "amount_total",
+        "credit_override_ids",
+        "picking_ids.state",
+    )
+    def _compute_credit_blocked_reason(self):
+        for order in self:
+            reasons = []
+            if order.state in ("draft", "sent"):
+                reasons = order._credit_blocking_reasons("confirmation")
+            elif order.state == "sale" and order._credit_pending_deliveries():
+                reasons = order._credit_blocking_reasons("delivery")
+            order.credit_blocked_reason = "\n".join(reasons) or False
+            order.credit_blocked = bool(reasons)
+
+    def _search_credit_blocked(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on credit-blocked orders."))
+        candidates = self.search(
+            [
+                "|",
+                ("state", "in", ("draft", "sent")),
+                "&",
+                ("state", "=", "sale"),
+                (
+                    "picking_ids",
+                    "any",
+                    [
+                        ("state", "not in", ("done", "cancel")),
+                        ("picking_type_code", "=", "outgoing"),
+                    ],
+                ),
+            ]
+        )
+        blocked = candidates.filtered("credit_blocked")
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", blocked.ids)]
+
+    @api.depends("credit_override_ids")
+    def _compute_credit_override_count(self):
+        for order in self:
+            order.credit_override_count = len(order.credit_override_ids)
+
+    def _compute_governance_blocking_reason(self):
+        """The credit reasons have their own banner: show the others here.
+
+        (No ``@api.depends``: the dependencies of the overridden method apply.)
+        """
+        res = super()._compute_governance_blocking_reason()
+        for order in self.filtered("governance_blocking_reason"):
+            text = order.governance_blocking_reason
+            for reason in order._credit_blocking_reasons("confirmation"):
+                text = text.replace(reason, "")
+            lines = [line for line in text.split("\n") if line.strip()]
+            order.governance_blocking_reason = "\n".join(lines) or False
+        return res
+
+    # ------------------------------------------------------------
+    # CRUD / HOOKS
+    # ------------------------------------------------------------
+
+    def _action_confirm(self):
+        for order in self:
+            override = order._credit_used_override()
+            if override:
+                order._review_post(
+                    self.env._(
+                        "Confirmed under the credit override of %(user)s (allows "
+                        "%(amount)s until %(date)s).",
+                        user=override.approved_by_id.name,
+                        amount=self._format_money(
+                            override.amount, override.currency_id
+                        ),
+                        date=format_date(self.env, override.expiry_date),
+                    )
+                )
+        return super()._action_confirm()
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_open_credit_release(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_order_governance.sale_credit_release_action"
+        )
+        action["context"] = {"default_order_id": self.id}
+        return action
+
+    def action_open_credit_overrides(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_order_governance.sale_credit_override_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------
+    # CONFIRMATION GATE
+    # ------------------------------------------------------------
+
+    def _governance_blocking_reasons(self):
+        reasons = super()._governance_blocking_reasons()
+        if self.state in ("draft", "sent"):
+            self._credit_refresh()
+            reasons += self._credit_blocking_reasons("confirmation")
+        return reasons
+
+    def _governance_hold_unattended(self, event):
+        """Credit-blocked orders accepted online also go to the controllers."""
+        res = super()._governance_hold_unattended(event)
+        for order in self:
+            reasons = order._credit_blocking_reasons("confirmation")
+            if reasons:
+                order._credit_notify_controllers(event, reasons)
+        return res
+
+    def _governance_check_credit_on_increase(self, amount_increase=0.0):
+        """Refuse growing a confirmed order of a customer blocked for credit.
+
+        Call it after the increase is written (same transaction, so that a
+        refusal rolls it back), or before with ``amount_increase``, the
+        growth not yet on the order, in the order currency. A valid credit
+        override that covers the new exposure lets the change through.
+        """
+        messages = []
+        for order in self.filtered(lambda o: o.state == "sale"):
+            order._credit_refresh()
+            reasons = order._credit_blocking_reasons(
+                "confirmation", extra=amount_increase
+            )
+            if reasons:
+                messages.append(
+                    self.env._(
+                        "%(order)s cannot grow: %(reasons)s",
+                        order=order.name,
+                        reasons="\n".join(reasons),
+                    )
+                )
+        if messages:
+            raise UserError(
+                self.env._(
+                    "Credit control refuses this increase; ask a credit controller "
+                    "to release the order first.\n%(messages)s",
+                    messages="\n".join(messages),
+                )
+            )
+        return True
+
+    def _credit_check_growth(self, amounts_before):
+        """Re-check credit for the confirmed orders whose total went up."""
+        grown = self.filtered(
+            lambda order: (
+                order.currency_id.compare_amounts(
+                    order.amount_total, amounts_before.get(order.id, 0.0)
+                )
+                > 0
+            )
+        )
+        if grown:
+            grown._governance_check_credit_on_increase()
+
+    # ------------------------------------------------------------
+    # CREDIT LOGIC
+    # ------------------------------------------------------------
+
+    def _credit_refresh(self):
+        """Forget cached credit figures: the gate decides on current data."""
+        self.invalidate_recordset(CREDIT_ORDER_FIELDS)
+
+    def _credit_open_amount(self):
+        """What this order still adds to the exposure, in the order currency.
+
+        Per line: the taxed unit price times the quantity ordered (or
+        delivered, if more) not invoiced yet, draft invoices included, since
+        those are counted apart. Down payments are deducted separately.
+        """
+        self.ensure_one()
+        amount = 0.0
+        for line in self.order_line:
+            if line.display_type or line.is_downpayment:
+                continue
+            if line.product_uom_qty <= 0:
+                continue
+            open_qty = max(line.product_uom_qty, line.qty_delivered) - line.qty_invoiced
+            if open_qty > 0:
+                amount += line.price_total / line.product_uom_qty * open_qty
+        return amount
+
+    def _credit_own_amounts(self, company, today):
+        """{order id: (counted with the customer's orders, down payments)}.
+
+        The first figure is this order's share of the customer's confirmed
+        orders (so that it is not counted twice), the second the down
+        payments invoiced on it and not deducted yet (negative), both in
+        company currency.
+        """
+        # Only confirmed orders are counted with the customer's orders, and
+        # only down payment lines are invoiced apart: a plain quotation needs
+        # no query.
+        order_ids = [
+            order._origin.id
+            for order in self
+            if order._origin.id
+            and (
+                order._origin.state == "sale"
+                or any(line.is_downpayment for line in order._origin.order_line)
+            )
+        ]
+        if not order_ids:
+            return {}
+        self.env["res.partner"]._credit_flush()
+        convert = self.env["res.partner"]._credit_converter(company, today)
+        result = {order_id: [0.0, 0.0] for order_id in order_ids}
+        rows = self._credit_order_amount_rows(
+            SQL("line.order_id"),
+            SQL(
+                "line.order_id = ANY(%s) AND line.company_id = %s",
+                order_ids,
+                company.id,
+            ),
+            confirmed_only=False,
+        )
+        for order_id, currency_id, kind, is_open, amount in rows:
+            value = convert(currency_id, amount)
+            if is_open:
+                result[order_id][0] += value
+            if kind == "down":
+                result[order_id][1] += value
+        return {order_id: tuple(values) for order_id, values in result.items()}
+
+    @api.model
+    def _credit_order_amount_rows(self, key, where, confirmed_only=True):
+        """Rows (key, currency, kind, open, amount) of what orders still invoice.
+
+        ``key`` and ``where`` are SQL over ``line`` (``sale_order_line``, whose
+        customer, company and state are stored copies of the order's, so that
+        one partial index answers). ``kind`` is ``lines`` (taxed amount of the
+        quantities not invoiced yet, draft invoices counting as invoiced) or
+        ``down`` (minus the down payments invoiced and not deducted yet);
+        ``open`` says whether the row belongs to a confirmed order, the only
+        ones counted in the customer's exposure.
+        """
+        # The state is only filtered (not selected) for the customer's orders,
+        # so that the covering partial index answers alone.
+        if confirmed_only:
+            state, is_open = SQL("line.state = 'sale'"), SQL("TRUE")
+        else:
+            state, is_open = SQL("TRUE"), SQL("line.state = 'sale'")
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT key, currency_id, kind, is_open, SUM(amount) FROM (
+                    SELECT %(key)s AS key, line.currency_id AS currency_id,
+                           'lines' AS kind, %(is_open)s AS is_open,
+                           CASE WHEN line.product_uom_qty > 0
+                                 AND line.is_downpayment IS NOT TRUE
+                                THEN line.price_total / line.product_uom_qty
+                                     * GREATEST(GREATEST(line.product_uom_qty,
+                                                         line.qty_delivered)
+                                                - line.qty_invoiced, 0)
+                                ELSE 0 END AS amount
+                      FROM sale_order_line line
+                     WHERE %(where)s AND %(state)s
+                       AND line.invoice_status != 'invoiced'
+                    UNION ALL
+                    SELECT %(key)s, move.currency_id, 'down', %(is_open)s,
+                           CASE WHEN move.move_type = 'out_refund'
+                                THEN aml.price_total ELSE -aml.price_total END
+                      FROM sale_order_line line
+                      JOIN sale_order_line_invoice_rel rel
+                        ON rel.order_line_id = line.id
+                      JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                      JOIN account_move move ON move.id = aml.move_id
+                     WHERE %(where)s AND %(state)s AND line.is_downpayment
+                       AND move.state != 'cancel'
+                ) amounts
+                GROUP BY key, currency_id, kind, is_open
+                """,
+                key=key,
+                where=where,
+                state=state,
+                is_open=is_open,
+            )
+        )
+
+    def _credit_pending_deliveries(self):
+        self.ensure_one()
+        return self.picking_ids.filtered(
+            lambda picking: (
+                picking.state not in ("done", "cancel")
+                and picking._credit_is_customer_delivery()
+            )
+        )
+
+    def _credit_prepaid_amount(self):
+        """Paid in advance on this order, in the order currency.
+
+        Online transactions (authorized or done) plus the paid part of its
+        posted invoices, down payments included, not paid by those same
+        transactions.
+        """
+        self.ensure_one()
+        # sudo: transactions and invoices are read for the gate, whoever runs it.
+        order = self.sudo()
+        today = fields.Date.context_today(self)
+        transactions = order.transaction_ids.filtered(
+            lambda tx: tx.state in ("authorized", "done")
+        )
+        paid = sum(
+            tx.currency_id._convert(
+                tx.amount, order.currency_id, order.company_id, today, round=False
+            )
+            for tx in transactions
+        )
+        invoices = order.invoice_ids.filtered(
+            lambda move: (
+                move.state == "posted"
+                and move.move_type in ("out_invoice", "out_refund")
+                and not (move.transaction_ids & transactions)
+            )
+        )
+        for invoice in invoices:
+            sign = -1 if invoice.move_type == "out_refund" else 1
+            paid += sign * invoice.currency_id._convert(
+                invoice.amount_total - invoice.amount_residual,
+                order.currency_id,
+                order.company_id,
+                today,
+                round=False,
+            )
+        return order.currency_id.round(paid)
+
+    def _credit_raw_reasons(self, stage, extra=0.0):
+        """Credit reasons before overrides.
+
+        ``stage`` is ``confirmation`` (the gate, and growth of a confirmed
+        order) or ``delivery`` (validating an outgoing delivery).
+        """
+        self.ensure_one()
+        # sudo: credit figures come from accounting; the gate answers the same
+        # for a salesperson, a warehouse user, the portal or a payment.
+        order = self.sudo()
+        company = order.company_id or self.env.company
+        partner = order.partner_id.commercial_partner_id.with_company(company)
+        if not partner:
+            return []
+        today = fields.Date.context_today(self)
+        extra_company = self.env["res.partner"]._credit_converter(company, today)(
+            order.currency_id.id, extra
+        )
+        reasons = []
+        if stage == "confirmation" or company.governance_credit_block_delivery:
+            reasons += partner._credit_partner_reasons(
+                company,
+                order.credit_exposure + extra_company,
+                {
+                    "overdue_days": order.credit_overdue_days,
+                    "overdue": order.credit_overdue_amount,
+                },
+            )
+        prepayment_stage = (
+            "delivery"
+            if company.governance_credit_prepayment_mode == "delivery"
+            else "confirmation"
+        )
+        if partner.credit_require_prepayment and stage == prepayment_stage:
+            paid = order._credit_prepaid_amount()
+            required = order._get_prepayment_required_amount() + extra
+            if order.currency_id.compare_amounts(paid, required) < 0:
+                if stage == "delivery":
+                    message = self.env._(
+                        "Customer %(partner)s must pay before delivery: %(paid)s "
+                        "paid of the %(required)s required for %(order)s.",
+                        partner=partner.display_name,
+                        paid=self._format_money(paid, order.currency_id),
+                        required=self._format_money(required, order.currency_id),
+                        order=order.name,
+                    )
+                else:
+                    message = self.env._(
+                        "Customer %(partner)s must pay in advance: %(paid)s paid of "
+                        "the %(required)s required for %(order)s.",
+                        partner=partner.display_name,
+                        paid=self._format_money(paid, order.currency_id),
+                        required=self._format_money(required, order.currency_id),
+                        order=order.name,
+                    )
+                reasons.append(message)
+        return reasons
+
+    def _credit_valid_override(self, extra=0.0):
+        """The credit override that releases this order now, if any."""
+        return self._credit_valid_overrides(extra=extra)[:1]
+
+    def _credit_valid_overrides(self, extra=0.0):
+        """Unexpired overrides of this order covering its current exposure."""
+        self.ensure_one()
+        order = self.sudo()
+        company = order.company_id or self.env.company
+        today = fields.Date.context_today(self)
+        exposure = order.credit_exposure + self.env["res.partner"]._credit_converter(
+            company, today
+        )(order.currency_id.id, extra)
+        partner = order.partner_id.commercial_partner_id
+        return order.credit_override_ids.filtered(
+            lambda override: (
+                override.partner_id == partner
+                and override.company_id == company
+                and override.expiry_date >= today
+                and company.currency_id.compare_amounts(override.amount, exposure) >= 0
+            )
+        ).sorted("id", reverse=True)
+
+    def _credit_blocking_reasons(self, stage, extra=0.0):
+        """Credit reasons that stop this order; empty when it may proceed."""
+        self.ensure_one()
+        reasons = self._credit_raw_reasons(stage, extra=extra)
+        if not reasons or self._credit_valid_override(extra=extra):
+            return []
+        latest = self.sudo().credit_override_ids.sorted("id", reverse=True)[:1]
+        if latest:
+            today = fields.Date.context_today(self)
+            if latest.expiry_date < today:
+                hint = self.env._(
+                    "The credit override of %(user)s expired on %(date)s.",
+                    user=latest.approved_by_id.name,
+                    date=format_date(self.env, latest.expiry_date),
+                )
+            else:
+                hint = self.env._(
+                    "The credit override of %(user)s allows %(amount)s, less than "
+                    "the exposure of %(exposure)s.",
+                    user=latest.approved_by_id.name,
+                    amount=self._format_money(latest.amount, latest.currency_id),
+                    exposure=self._format_money(
+                        self.sudo().credit_exposure, latest.currency_id
+                    ),
+                )
+            reasons.append(hint)
+        return reasons
+
+    def _credit_used_override(self):
+        """The override a confirmation relies on (credit reasons otherwise)."""
+        self.ensure_one()
+        self._credit_refresh()
+        if not self._credit_raw_reasons("confirmation"):
+            return self.env["sale.credit.override"]
+        return self._credit_valid_override()
+
+    def _credit_controllers(self):
+        self.ensure_one()
+        group = self.env.ref("sale_order_governance.group_credit_controller")
+        # sudo: the portal or payment flow may not read users and groups.
+        return group.sudo().users.filtered(
+            lambda user: self.company_id in user.company_ids and user.active
+        )
+
+    def _credit_notify_controllers(self, event, reasons):
+        """Give the credit controllers an order accepted online while blocked."""
+        self.ensure_one()
+        # sudo: called from the portal and payment flows.
+        order = self.sudo()
+        note = self.env._(
+            "%(event)s while credit control blocks it: %(reasons)s "
+            "Decide on a credit override or contact the customer.",
+            event=event,
+            reasons=" ".join(reasons),
+        )
+        controllers = order._credit_controllers()
+        for user in controllers:
+            order.activity_schedule(
+                "sale_order_governance.mail_activity_type_credit_decision",
+                summary=self.env._("Credit decision: order accepted online"),
+                note=note,
+                user_id=user.id,
+            )
+        if not controllers:
+            order._review_post(
+                self.env._(
+                    "No credit controller in %(company)s to decide on this order.",
+                    company=order.company_id.name,
+                )
+            )
+
+    # ------------------------------------------------------------
+    # EVIDENCE
+    # ------------------------------------------------------------
+
+    def _review_evidence_labels(self):
+        labels = super()._review_evidence_labels()
+        labels.update(
+            {
+                "credit_exposure_receivable": _lt("Open receivables"),
+                "credit_exposure_orders": _lt("Confirmed orders not invoiced"),
+                "credit_exposure_draft": _lt("Draft invoices (minus draft refunds)"),
+                "credit_exposure_order": _lt("This order"),
+                "credit_exposure": _lt("Credit exposure"),
+                "credit_limit": _lt("Credit limit"),
+                "credit_overdue_tolerance": _lt("Overdue tolerance (days)"),
+                "credit_hold": _lt("Credit hold"),
+                "credit_prepayment": _lt("Prepayment required"),
+                "credit_blocked_reason": _lt("Credit block"),
+            }
+        )
+        return labels
+
+    def _review_evidence_finance(self):
+        evidence = super()._review_evidence_finance()
+        order = self.sudo()
+        company = order.company_id
+        currency = company.currency_id
+        partner = order.partner_id.commercial_partner_id.with_company(company)
+        order._credit_refresh()
+        yes, no = self.env._("Yes"), self.env._("No")
+        evidence.setdefault("items", []).extend(
+            [
+                [
+                    "credit_exposure_receivable",
+                    self._format_money(order.credit_exposure_receivable, currency),
+                ],
+                [
+                    "credit_exposure_orders",
+                    self._format_money(order.credit_exposure_orders, currency),
+                ],
+                [
+                    "credit_exposure_draft",
+                    self._format_money(order.credit_exposure_draft, currency),
+                ],
+                [
+                    "credit_exposure_order",
+                    self._format_money(order.credit_exposure_order, currency),
+                ],
+                [
+                    "credit_exposure",
+                    self._format_money(order.credit_exposure, currency),
+                ],
+                [
+                    "credit_limit",
+                    self._format_money(order.credit_limit_active, currency)
+                    if order.credit_limit_active
+                    else no,
+                ],
+                ["credit_overdue_tolerance", partner.credit_overdue_tolerance_days],
+                [
+                    "credit_hold",
+                    (partner.credit_hold_reason or yes) if partner.credit_hold else no,
+                ],
+                ["credit_prepayment", yes if partner.credit_require_prepayment else no],
+                ["credit_blocked_reason", order.credit_blocked_reason or ""],
+            ]
+        )
+        return evidence
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    def init(self):
+        res = super().init()
+        # What one customer's confirmed orders still invoice, without reading
+        # its invoiced history nor (once vacuumed) the table itself.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS sale_order_line_governance_credit_open_idx"
+                " ON sale_order_line (order_partner_id, company_id)"
+                " INCLUDE (currency_id, product_uom_qty, qty_delivered, qty_invoiced,"
+                " price_total, is_downpayment)"
+                " WHERE state = 'sale' AND invoice_status != 'invoiced'"
+            )
+        )
+        create_index(
+            self.env.cr,
+            "sale_order_line_governance_credit_down_idx",
+            self._table,
+            ["order_partner_id", "company_id"],
+            where="is_downpayment",
+        )
+        return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        order_ids = {vals.get("order_id") for vals in vals_list if vals.get("order_id")}
+        confirmed = (
+            self.env["sale.order"]
+            .browse(order_ids)
+            .filtered(lambda order: order.state == "sale")
+        )
+        before = {order.id: order.amount_total for order in confirmed}
+        lines = super().create(vals_list)
+        confirmed._credit_check_growth(before)
+        return lines
+
+    def write(self, vals):
+        if not CREDIT_AMOUNT_LINE_FIELDS.intersection(vals):
+            return super().write(vals)
+        confirmed = self.order_id.filtered(lambda order: order.state == "sale")
+        before = {order.id: order.amount_total for order in confirmed}
+        res = super().write(vals)
+        confirmed._credit_check_growth(before)
+        return res
