@@ -18,3 +18,6 @@ from . import sale_credit_override
 from . import sale_order_credit
 from . import stock_picking_credit
 from . import account_move_credit
+from . import sale_order_tracking
+from . import stock_picking_tracking
+from . import sale_order_review_tracking

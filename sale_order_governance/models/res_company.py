@@ -48,3 +48,22 @@ class ResCompany(models.Model):
         "their orders until paid, or confirm them and hold the deliveries until "
         "paid.",
     )
+    # Tracking and KPI thresholds (issue 6)
+    governance_entry_check_hours = fields.Float(
+        string="Order Entry Checked Within (Working Hours)",
+        default=4.0,
+        help="An order should be submitted for review within this many working "
+        "hours of its creation; the governance report measures it per salesperson.",
+    )
+    governance_shipment_days = fields.Float(
+        string="Ship Within (Working Days)",
+        default=3.0,
+        help="A confirmed order should be fully shipped within this many working "
+        "days of its confirmation; the governance report measures it.",
+    )
+    governance_late_risk_days = fields.Integer(
+        string="Late-Risk Horizon (Days)",
+        default=3,
+        help="A confirmed order whose goods are not ready is flagged at late risk "
+        "when its committed delivery date is this many days away or less.",
+    )

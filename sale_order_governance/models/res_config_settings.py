@@ -24,6 +24,15 @@ class ResConfigSettings(models.TransientModel):
     governance_credit_prepayment_mode = fields.Selection(
         related="company_id.governance_credit_prepayment_mode", readonly=False
     )
+    governance_entry_check_hours = fields.Float(
+        related="company_id.governance_entry_check_hours", readonly=False
+    )
+    governance_shipment_days = fields.Float(
+        related="company_id.governance_shipment_days", readonly=False
+    )
+    governance_late_risk_days = fields.Integer(
+        related="company_id.governance_late_risk_days", readonly=False
+    )
 
     def action_open_governance_required_fields(self):
         return self.env["ir.actions.act_window"]._for_xml_id(

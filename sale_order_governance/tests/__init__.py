@@ -9,3 +9,5 @@ from . import test_sla
 from . import test_ui
 from . import test_credit
 from . import test_review_performance
+from . import test_tracking
+from . import test_reports

@@ -1,0 +1,3 @@
+from . import sale_governance_report
+from . import sale_review_report
+from . import sale_report
