@@ -43,13 +43,14 @@ TEMPLATE_KEY := $(shell echo "$(TEMPLATE_MODULES)" | cksum | cut -d' ' -f1)
 TEMPLATE_DB := sog_template_$(TEMPLATE_KEY)
 PSQL_ENV := PGHOST=$(or $(DB_HOST),) PGPORT=$(DB_PORT) PGUSER=$(DB_USER)
 
-.PHONY: help system-deps odoo venv conf template demo test lint i18n clean-dbs
+.PHONY: help system-deps odoo venv conf template demo test lint i18n bench clean-dbs
 
 help:
 	@echo "make demo   - start Odoo with $(ADDON) and demo data on http://127.0.0.1:$(HTTP_PORT)"
 	@echo "make test   - run the test suite on a throw-away database"
 	@echo "make lint   - ruff and pylint-odoo"
 	@echo "make i18n   - export the terms and merge them into i18n/*.po"
+	@echo "make bench  - run the benchmarks (P1-P6) on databases of their own"
 
 # --- Debian packages: build headers for Odoo's requirements, Chromium for tours -----
 SYSTEM_PACKAGES := libpq-dev libldap2-dev libsasl2-dev chromium curl file unzip
@@ -129,7 +130,7 @@ template: $(ODOO_CONF)
 	if [ -d $(DATA_DIR)/filestore/$(TEMPLATE_DB)_build ]; then \
 	  mv $(DATA_DIR)/filestore/$(TEMPLATE_DB)_build $(DATA_DIR)/filestore/$(TEMPLATE_DB); fi
 
-test: template system-deps
+test: lint template system-deps
 	@echo "Test database $(TEST_DB) (from $(TEMPLATE_DB))"
 	@$(PSQL_ENV) createdb -T $(TEMPLATE_DB) $(TEST_DB)
 	@mkdir -p $(DATA_DIR)/filestore
@@ -172,6 +173,23 @@ i18n: template
 	$(ODOO_BIN) -d $$db --modules=$(ADDON) --i18n-export=$(CACHE_DIR)/$(ADDON).pot \
 	  --stop-after-init --log-level=warn; \
 	$(VENV)/bin/python tools/i18n_sync.py $(ADDON) $(CACHE_DIR)/$(ADDON).pot $(I18N_LANGS)
+
+# Benchmarks: a database with the add-on for P1-P5, another one for P6.
+BENCH_DB ?= sog_bench_run
+BENCH_SCRIPTS := bench_confirm bench_my_reviews bench_escalation bench_credit_exposure bench_kpi_pivot
+bench: template
+	@$(PSQL_ENV) dropdb --if-exists $(BENCH_DB); rm -rf $(DATA_DIR)/filestore/$(BENCH_DB)
+	@$(PSQL_ENV) createdb -T $(TEMPLATE_DB) $(BENCH_DB)
+	@if [ -d $(DATA_DIR)/filestore/$(TEMPLATE_DB) ]; then \
+	  cp -a $(DATA_DIR)/filestore/$(TEMPLATE_DB) $(DATA_DIR)/filestore/$(BENCH_DB); fi
+	@$(ODOO_BIN) -d $(BENCH_DB) -i $(ADDON) --without-demo=all --stop-after-init --log-level=warn
+	@for script in $(BENCH_SCRIPTS); do \
+	  $(VENV)/bin/python benchmarks/$$script.py --database $(BENCH_DB) --config $(ODOO_CONF) || exit 1; \
+	done
+	@$(VENV)/bin/python benchmarks/bench_install.py --database $(BENCH_DB)_install \
+	  --config $(ODOO_CONF) --template $(TEMPLATE_DB) --odoo-bin $(ODOO_DIR)/odoo-bin \
+	  --recreate --drop
+	@$(PSQL_ENV) dropdb --if-exists $(BENCH_DB); rm -rf $(DATA_DIR)/filestore/$(BENCH_DB)
 
 clean-dbs:
 	@for db in $$($(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -oE 'sog_test_[0-9]+'); do \

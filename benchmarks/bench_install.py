@@ -3,8 +3,7 @@
 """P6: install and upgrade the add-on on a database holding 1M orders (<= 2 min).
 
 Creates ``--database`` from the template database of the add-on's
-dependencies (``--template``, by default the one ``make test`` and
-``/tmp/dev.sh`` use), then fills it with SQL, committed and vacuumed, as a
+dependencies (``--template``, by default the one ``make test`` uses), then fills it with SQL, committed and vacuumed, as a
 company running Odoo for years before installing the add-on would be:
 
 * 1M sales orders over 24 months: 15 % quotations, 10 % cancelled, 75 %

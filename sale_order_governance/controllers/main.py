@@ -40,7 +40,9 @@ class ReviewDecisionController(http.Controller):
             )
         if review_sudo.state != "pending":
             return self._page(
-                env._("This review was already decided or closed; nothing was changed."),
+                env._(
+                    "This review was already decided or closed; nothing was changed."
+                ),
                 review_sudo,
             )
         if review_sudo.deadline and fields.Datetime.now() > review_sudo.deadline:

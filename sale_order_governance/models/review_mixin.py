@@ -338,12 +338,13 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         if not self.review_changes_requested:
             return kept
         approved = reviews.filtered(
-            lambda review: review.state == "approved"
-            and review.round >= self.review_base_round
+            lambda review: (
+                review.state == "approved" and review.round >= self.review_base_round
+            )
         ).sorted("decided_at")
         latest = {review.stage_id: review for review in approved}
         for sequence in sorted(set(stages.mapped("sequence"))):
-            step = stages.filtered(lambda stage: stage.sequence == sequence)
+            step = stages.filtered(lambda stage, seq=sequence: stage.sequence == seq)
             step_kept = kept.browse(
                 [
                     latest[stage].id

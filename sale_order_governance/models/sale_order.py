@@ -252,8 +252,10 @@ class SaleOrder(models.Model):
 
     def _review_missing_items(self):
         self.ensure_one()
-        rules = self.env["sale.governance.required.field"].sudo().search(
-            [("company_id", "in", [False, self.company_id.id])]
+        rules = (
+            self.env["sale.governance.required.field"]
+            .sudo()
+            .search([("company_id", "in", [False, self.company_id.id])])
         )
         missing = rules._missing_labels(self)
         product_lines = self.order_line.filtered(

@@ -150,7 +150,7 @@ class SaleOrderReview(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # Partial indexes on the few open rows (see benchmarks/README.md):
         # "My Reviews" / "Overdue Reviews" page through pending reviews in
         # _order and stop after one page instead of sorting them all ...
@@ -170,6 +170,7 @@ class SaleOrderReview(models.Model):
             ["deadline"],
             where="state = 'pending' AND escalated_at IS NULL",
         )
+        return res
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -295,9 +296,7 @@ class SaleOrderReview(models.Model):
             message = "\n".join(
                 [
                     message,
-                    self.env._(
-                        "%(count)s refused:", count=len(refused)
-                    ),
+                    self.env._("%(count)s refused:", count=len(refused)),
                     *refused,
                 ]
             )

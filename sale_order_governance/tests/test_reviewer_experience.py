@@ -62,9 +62,12 @@ class TestDelegationAndReassignment(ReviewerCase):
         order = self._submitted()
         self._delegate(today, today + timedelta(days=3))
         review = self._pending(order)
-        self.assertIn(review, self.env["sale.order.review"].with_user(self.deputy).search(
-            [("can_decide", "=", True)]
-        ))
+        self.assertIn(
+            review,
+            self.env["sale.order.review"]
+            .with_user(self.deputy)
+            .search([("can_decide", "=", True)]),
+        )
         self.assertIn(
             self.deputy,
             review.activity_ids.user_id,
@@ -303,7 +306,9 @@ class TestNoticesAndBulk(ReviewerCase):
         self.assertEqual(result["params"]["type"], "warning")
         self.assertIn("4 review(s) approved", result["params"]["message"])
         self.assertIn(orders[2].name, result["params"]["message"])
-        approved_by_sam = reviews.filtered(lambda r: r.decided_by_id == self.sales_manager)
+        approved_by_sam = reviews.filtered(
+            lambda r: r.decided_by_id == self.sales_manager
+        )
         self.assertEqual(len(approved_by_sam), 4)
         self.assertEqual(reviews[2].decided_by_id, self.general_manager)
 
@@ -386,4 +391,3 @@ class TestDecisionLinks(HttpCase, ReviewerCase):
         self.assertIn(response.status_code, (302, 303))
         self.assertIn("/web/login", response.headers["Location"])
         self.assertEqual(review.state, "pending")
-
