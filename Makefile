@@ -37,8 +37,11 @@ ODOO_CONF := $(CACHE_DIR)/odoo-$(shell echo "$(CURDIR)" | cksum | cut -d' ' -f1)
 # Stamps carry a hash of their inputs, so a fresh clone reuses finished work.
 VENV_KEY := $(shell cat requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
 ODOO_BIN := $(VENV)/bin/python $(ODOO_DIR)/odoo-bin -c $(ODOO_CONF)
-# Odoo modules every test database starts from (the add-on's dependencies).
-TEMPLATE_MODULES := $(shell $(PYTHON) tools/manifest_depends.py $(ADDON))
+# Odoo modules every test database starts from: the add-on's dependencies and
+# the optional modules it integrates with when they are installed
+# (manufacturing orders in the order stage, time off in review delegation).
+OPTIONAL_MODULES := hr_holidays mrp
+TEMPLATE_MODULES := $(shell $(PYTHON) tools/manifest_depends.py $(ADDON)) $(OPTIONAL_MODULES)
 TEMPLATE_KEY := $(shell echo "$(TEMPLATE_MODULES)" | cksum | cut -d' ' -f1)
 TEMPLATE_DB := sog_template_$(TEMPLATE_KEY)
 PSQL_ENV := PGHOST=$(or $(DB_HOST),) PGPORT=$(DB_PORT) PGUSER=$(DB_USER)

@@ -61,6 +61,18 @@ class ResCompany(models.Model):
         help="A confirmed order should be fully shipped within this many working "
         "days of its confirmation; the governance report measures it.",
     )
+    governance_auto_close = fields.Boolean(
+        string="Close Orders Automatically",
+        default=True,
+        help="A scheduled action closes and locks confirmed orders once they are "
+        "delivered, invoiced and paid with no open change or cancel request.",
+    )
+    governance_review_delay_points = fields.Float(
+        string="Review-Delay Score per Day",
+        default=1.0,
+        help="Points a reviewer is charged per day a review is late "
+        "(每拖延一天扣考核分1分), summed in the review report.",
+    )
     governance_late_risk_days = fields.Integer(
         string="Late-Risk Horizon (Days)",
         default=3,

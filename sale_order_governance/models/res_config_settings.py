@@ -30,6 +30,12 @@ class ResConfigSettings(models.TransientModel):
     governance_shipment_days = fields.Float(
         related="company_id.governance_shipment_days", readonly=False
     )
+    governance_auto_close = fields.Boolean(
+        related="company_id.governance_auto_close", readonly=False
+    )
+    governance_review_delay_points = fields.Float(
+        related="company_id.governance_review_delay_points", readonly=False
+    )
     governance_late_risk_days = fields.Integer(
         related="company_id.governance_late_risk_days", readonly=False
     )

@@ -560,6 +560,7 @@ class SaleOrder(models.Model):
         twice.  The cron triggers itself again while full batches are found.
         """
         self.flush_model()
+        self.env["res.company"].flush_model(["governance_auto_close"])
         for model in REQUEST_MODELS:
             if model in self.env:
                 self.env[model].flush_model(["order_id", "state"])
@@ -568,7 +569,9 @@ class SaleOrder(models.Model):
                 """
                 SELECT so.id
                   FROM sale_order so
+                  JOIN res_company company ON company.id = so.company_id
                  WHERE so.state = 'sale'
+                   AND company.governance_auto_close
                    AND so.closed_date IS NULL
                    AND so.paid_date IS NOT NULL
                    AND so.invoice_status = 'invoiced'

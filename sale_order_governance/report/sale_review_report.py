@@ -92,6 +92,11 @@ class SaleReviewReport(models.Model):
         help="Days past the deadline, decided or still pending; summed per "
         "reviewer it is the review-delay score.",
     )
+    delay_score = fields.Float(
+        string="Delay Score",
+        readonly=True,
+        help="Days late times the company's review-delay points per day.",
+    )
     decided_count = fields.Integer(string="# Decided", readonly=True)
     pending_count = fields.Integer(string="# Pending", readonly=True)
     late_count = fields.Integer(string="# Late", readonly=True)
@@ -135,6 +140,10 @@ class SaleReviewReport(models.Model):
                    GREATEST(EXTRACT(EPOCH FROM COALESCE(r.decided_at, %(now)s)
                                                - r.deadline) / 86400.0, 0.0)
                        AS delay_days,
+                   GREATEST(EXTRACT(EPOCH FROM COALESCE(r.decided_at, %(now)s)
+                                               - r.deadline) / 86400.0, 0.0)
+                       * COALESCE(c.governance_review_delay_points, 1.0)
+                       AS delay_score,
                    CASE WHEN r.decided_at IS NOT NULL THEN 1 ELSE 0 END
                        AS decided_count,
                    CASE WHEN r.state = 'pending' THEN 1 ELSE 0 END AS pending_count,
@@ -143,6 +152,7 @@ class SaleReviewReport(models.Model):
               FROM sale_order_review r
               LEFT JOIN sale_review_stage st ON st.id = r.stage_id
               LEFT JOIN sale_order o ON o.id = r.order_id
+              LEFT JOIN res_company c ON c.id = r.company_id
              WHERE r.decided_at IS NOT NULL OR r.state = 'pending'
             """,
             now=SQL("(now() AT TIME ZONE 'UTC')"),

@@ -360,6 +360,11 @@ class TestGovernanceReports(GovernanceCase):
         self.assertEqual(late.order_id, self.order_c)
         self.assertEqual(late.deadline, datetime(2026, 3, 5, 9, 0))
         self.assertGreater(late.delay_days, 0)
+        self.assertAlmostEqual(late.delay_score, late.delay_days)
+        self.company.governance_review_delay_points = 2.5
+        self.env["sale.review.report"].invalidate_model()
+        self.env.flush_all()
+        self.assertAlmostEqual(late.delay_score, late.delay_days * 2.5, places=3)
         per_reviewer = {
             row["reviewer_id"] and row["reviewer_id"][0]: row["__count"]
             for row in self._kpis("sale.review.report", [], ["reviewer_id"])

@@ -529,6 +529,14 @@ class TestClosing(TrackingCase):
             ],
         )
 
+    def test_auto_close_can_be_switched_off(self):
+        order = self._done_order()
+        self.company.governance_auto_close = False
+        self.assertFalse(self.env["sale.order"]._cron_governance_close())
+        self.assertFalse(order.closed_date)
+        order.with_user(self.salesperson).action_close()
+        self.assertTrue(order.closed_date, "closing by hand still works")
+
 
 class TestTrackingSql(TrackingCase):
     """The install hook's SQL gives the values of the ORM's computes."""
