@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
-from odoo.tools.misc import hmac
+from odoo.tools.misc import format_datetime, hmac
 from odoo.tools.sql import create_index
 
 from .sale_review_stage import DEPARTMENTS
@@ -563,6 +563,29 @@ class SaleOrderReview(models.Model):
         token = self._decision_token(user, action)
         return f"{base}/sale_governance/review/{self.id}/{action}?token={token}"
 
+    def _notice_text(self, user):
+        """The notice's sentences, translated whole in the reviewer's language."""
+        self.ensure_one()
+        record = self._get_record()
+        order = self.order_id
+        return [
+            self.env._("Hello %(name)s,", name=user.name),
+            self.env._(
+                "%(record)s of %(customer)s waits for your review %(stage)s. "
+                "Please answer by %(deadline)s.",
+                record=record.display_name,
+                customer=order.partner_id.display_name,
+                stage=self.stage_id.name,
+                deadline=format_datetime(
+                    self.env,
+                    self.deadline,
+                    tz=user.tz,
+                    dt_format="short",
+                    lang_code=user.lang,
+                ),
+            ),
+        ]
+
     def _notify_reviewers(self, users=None):
         """One notice per reviewer whose turn it is, with decision links."""
         template = self.env.ref(
@@ -582,6 +605,9 @@ class SaleOrderReview(models.Model):
                         "approve_url": review._decision_url(user, "approve"),
                         "reject_url": review._decision_url(user, "reject"),
                         "open_url": review._decision_url(user, "open"),
+                        "greeting": review.with_context(lang=user.lang)._notice_text(
+                            user
+                        ),
                     },
                     lang=user.lang,
                 )
@@ -789,13 +815,20 @@ class SaleOrderReview(models.Model):
                 )
 
     @api.model
+    def _evidence_value(self, value):
+        if isinstance(value, bool):
+            return self.env._("Yes") if value else self.env._("No")
+        return escape(value)
+
+    @api.model
     def _render_evidence(self, data):
         """Evidence dict -> HTML table, labels translated at display time."""
         if not data:
             return False
         labels = self.env["sale.order"]._review_evidence_labels()
         rows = Markup("").join(
-            Markup("<tr><th>%s</th><td>%s</td></tr>") % (labels.get(key, key), value)
+            Markup("<tr><th>%s</th><td>%s</td></tr>")
+            % (labels.get(key, key), self._evidence_value(value))
             for key, value in data.get("items", [])
         )
         html = (
@@ -810,7 +843,8 @@ class SaleOrderReview(models.Model):
             body = Markup("").join(
                 Markup("<tr>%s</tr>")
                 % Markup("").join(
-                    Markup("<td>%s</td>") % escape(line[column]) for column in columns
+                    Markup("<td>%s</td>") % self._evidence_value(line[column])
+                    for column in columns
                 )
                 for line in data["lines"]
             )
