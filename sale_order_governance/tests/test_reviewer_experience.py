@@ -99,6 +99,38 @@ class TestDelegationAndReassignment(ReviewerCase):
         with self.assertRaisesRegex(AccessError, "four-eyes"):
             self._pending(order).with_user(self.salesperson).action_approve()
 
+    def test_validated_time_off_delegates_to_the_chosen_substitute(self):
+        if "hr.leave" not in self.env:
+            self.skipTest("the Time Off app (hr_holidays) is not installed")
+        self.sales_manager.review_substitute_id = self.deputy
+        employee = self.env["hr.employee"].create(
+            {"name": "Sam Manager", "user_id": self.sales_manager.id}
+        )
+        leave_type = self.env["hr.leave.type"].create(
+            {
+                "name": "Paid leave (no approval)",
+                "requires_allocation": "no",
+                "leave_validation_type": "no_validation",
+            }
+        )
+        order = self._submitted()
+        review = self._pending(order)
+        self.assertFalse(review.with_user(self.deputy).can_decide)
+        today = fields.Date.today()
+        leave = self.env["hr.leave"].create(
+            {
+                "employee_id": employee.id,
+                "holiday_status_id": leave_type.id,
+                "request_date_from": today,
+                "request_date_to": today,
+            }
+        )
+        self.assertEqual(leave.state, "validate")
+        review.invalidate_recordset(["can_decide"])
+        self.assertTrue(review.with_user(self.deputy).can_decide)
+        review.with_user(self.deputy).action_approve()
+        self.assertEqual(review.decided_on_behalf_of_id, self.sales_manager)
+
     def test_delegating_for_someone_else_needs_a_manager(self):
         today = fields.Date.today()
         with self.assertRaisesRegex(AccessError, "your own reviews"):
