@@ -677,32 +677,52 @@ class SaleOrderReview(models.Model):
             )
 
     @api.model
-    def _cron_send_reminders(self, batch_size=500):
-        """Remind reviewers once, when the configured share of the SLA is used."""
-        now = fields.Datetime.now()
+    def _claim_batch(self, assignments, condition, order_by, batch_size, fnames):
+        """Mark up to ``batch_size`` pending reviews matching ``condition``.
+
+        One UPDATE claims the batch: rows another worker holds are skipped, and
+        a row claimed by a transaction that committed since this one started
+        raises a serialization error, so no review is claimed twice. The cron
+        runs again at once while full batches are found.
+        """
         self.flush_model()
         rows = self.env.execute_query(
             SQL(
                 """
                 UPDATE sale_order_review
-                   SET reminded_at = %(now)s
+                   SET %(assignments)s
                  WHERE id IN (
                         SELECT id FROM sale_order_review
-                         WHERE state = 'pending'
-                           AND reminded_at IS NULL
-                           AND escalated_at IS NULL
-                           AND remind_at < %(now)s
-                         ORDER BY remind_at
+                         WHERE state = 'pending' AND %(condition)s
+                         ORDER BY %(order_by)s
                          LIMIT %(limit)s
                            FOR UPDATE SKIP LOCKED)
              RETURNING id
                 """,
-                now=now,
+                assignments=assignments,
+                condition=condition,
+                order_by=SQL.identifier(order_by),
                 limit=batch_size,
             )
         )
-        reviews = self.browse([row[0] for row in rows])
-        self.invalidate_model(["reminded_at"])
+        self.invalidate_model(fnames)
+        if len(rows) == batch_size:
+            self.env.ref(
+                "sale_order_governance.ir_cron_escalate_overdue_reviews"
+            )._trigger()
+        return self.browse([row[0] for row in rows])
+
+    @api.model
+    def _cron_send_reminders(self, batch_size=500):
+        """Remind reviewers once, when the configured share of the SLA is used."""
+        now = fields.Datetime.now()
+        reviews = self._claim_batch(
+            SQL("reminded_at = %s", now),
+            SQL("reminded_at IS NULL AND escalated_at IS NULL AND remind_at < %s", now),
+            "remind_at",
+            batch_size,
+            ["reminded_at"],
+        )
         for review in reviews:
             review._get_record()._review_post(
                 self.env._(
@@ -712,48 +732,20 @@ class SaleOrderReview(models.Model):
                 ),
                 partners=review._notice_users().partner_id,
             )
-        if len(rows) == batch_size:
-            self.env.ref(
-                "sale_order_governance.ir_cron_escalate_overdue_reviews"
-            )._trigger()
         return reviews
 
     @api.model
     def _cron_escalate_overdue(self, batch_size=500):
-        """Flag and escalate pending reviews past their deadline, once each.
-
-        One UPDATE claims a batch: rows another worker holds are skipped, and a
-        row claimed by a transaction that committed since this one started
-        raises a serialization error, so no review is escalated twice.
-        """
+        """Flag and escalate pending reviews past their deadline, once each."""
         now = fields.Datetime.now()
-        self.flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                UPDATE sale_order_review
-                   SET is_overdue = TRUE, escalated_at = %(now)s
-                 WHERE id IN (
-                        SELECT id FROM sale_order_review
-                         WHERE state = 'pending'
-                           AND escalated_at IS NULL
-                           AND deadline < %(now)s
-                         ORDER BY deadline
-                         LIMIT %(limit)s
-                           FOR UPDATE SKIP LOCKED)
-             RETURNING id
-                """,
-                now=now,
-                limit=batch_size,
-            )
+        reviews = self._claim_batch(
+            SQL("is_overdue = TRUE, escalated_at = %s", now),
+            SQL("escalated_at IS NULL AND deadline < %s", now),
+            "deadline",
+            batch_size,
+            ["is_overdue", "escalated_at"],
         )
-        reviews = self.browse([row[0] for row in rows])
-        self.invalidate_model(["is_overdue", "escalated_at"])
         reviews._notify_escalation()
-        if len(rows) == batch_size:
-            self.env.ref(
-                "sale_order_governance.ir_cron_escalate_overdue_reviews"
-            )._trigger()
         return reviews
 
     def _notify_escalation(self):
