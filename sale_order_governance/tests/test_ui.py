@@ -1,8 +1,12 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import HttpCase, tagged
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import GovernanceCase
+from .request_common import RequestCase
 
 
 @tagged("post_install", "-at_install")
@@ -35,3 +39,143 @@ class TestReviewTours(HttpCase, GovernanceCase):
             login="gov_salesperson",
         )
         self.assertEqual(order.state, "sale")
+
+
+@tagged("post_install", "-at_install")
+class TestCreditTours(HttpCase, GovernanceCase):
+    """Credit blocks the order, the controller releases it, the salesperson confirms.
+
+    No review stage is active (GovernanceCase archives them): only credit
+    control stands between the quotation and its confirmation.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.account_use_credit_limit = True
+        cls.customer.write({"is_company": True})
+        cls.customer.with_company(cls.company).write(
+            {"use_partner_credit_limit": True, "credit_limit": 1000.0}
+        )
+        cls.controller = new_test_user(
+            cls.env,
+            login="gov_credit_controller",
+            groups="sale_order_governance.group_credit_controller",
+            name="Carla Credit",
+        )
+
+    def test_credit_block_release_confirm(self):
+        order = self._create_order(lines=[(self.product, 15, 100.0)])
+        order.name = "GOV-CREDIT-1"
+        self.assertTrue(order.credit_blocked)
+        self.start_tour(
+            f"/odoo/sales/{order.id}",
+            "sale_order_governance_credit_blocked_tour",
+            login="gov_salesperson",
+        )
+        self.assertIn(order.state, ("draft", "sent"))
+        self.assertFalse(order.credit_override_ids)
+        self.start_tour(
+            f"/odoo/sales/{order.id}",
+            "sale_order_governance_credit_release_tour",
+            login="gov_credit_controller",
+        )
+        today = fields.Date.context_today(order)
+        self.assertRecordValues(
+            order.credit_override_ids,
+            [
+                {
+                    "approved_by_id": self.controller.id,
+                    "partner_id": self.customer.id,
+                    "amount": 2500.0,
+                    "expiry_date": today + timedelta(days=30),
+                    "reason": "Strategic customer, pays on time",
+                    "is_valid": True,
+                }
+            ],
+        )
+        self.assertFalse(order.credit_blocked)
+        self.assertIn(order.state, ("draft", "sent"))
+        self.start_tour(
+            f"/odoo/sales/{order.id}",
+            "sale_order_governance_credit_confirm_tour",
+            login="gov_salesperson",
+        )
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.picking_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestChangeRequestTours(HttpCase, RequestCase):
+    """The salesperson requests a change, two reviewers approve, it is applied."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_stage(
+            "Production (changes)",
+            cls.production_user,
+            10,
+            department="production",
+            applies_to="change",
+            domain="[('touches_quantity', '=', True)]",
+        )
+        cls._create_stage(
+            "Purchasing (changes)",
+            cls.purchase_user,
+            20,
+            department="purchase",
+            applies_to="change",
+            domain="[('touches_quantity', '=', True)]",
+        )
+
+    def test_request_approve_apply(self):
+        order = self._confirmed_order(lines=[(self.product, 2, 100.0)])
+        line = order.order_line
+        self.assertEqual(self._move_qty(order, self.product), 2.0)
+        self.start_tour(
+            f"/odoo/sales/{order.id}",
+            "sale_order_governance_change_request_tour",
+            login="gov_salesperson",
+        )
+        request = order.change_request_ids
+        self.assertEqual(len(request), 1)
+        self.assertRecordValues(
+            request,
+            [
+                {
+                    "state": "in_review",
+                    "requested_by_id": self.salesperson.id,
+                    "reason": "The customer needs five",
+                    "touches_quantity": True,
+                }
+            ],
+        )
+        self.assertRecordValues(
+            request.line_ids, [{"sale_line_id": line.id, "new_qty": 5.0}]
+        )
+        # Nothing changes on the order before the request is approved and applied.
+        self.assertEqual(line.product_uom_qty, 2.0)
+        url = (
+            "/odoo/action-sale_order_governance.sale_order_change_request_action/"
+            f"{request.id}"
+        )
+        for reviewer in (self.production_user, self.purchase_user):
+            pending = request.review_ids.filtered(lambda r: r.state == "pending")
+            self.assertEqual(pending.reviewer_user_ids, reviewer)
+            self.start_tour(
+                url, "sale_order_governance_change_approve_tour", login=reviewer.login
+            )
+            self.assertRecordValues(
+                pending, [{"state": "approved", "decided_by_id": reviewer.id}]
+            )
+        self.assertEqual(request.state, "approved")
+        self.assertEqual(line.product_uom_qty, 2.0)
+        self.start_tour(
+            url, "sale_order_governance_change_apply_tour", login="gov_salesperson"
+        )
+        self.assertRecordValues(
+            request, [{"state": "applied", "applied_by_id": self.salesperson.id}]
+        )
+        self.assertEqual(line.product_uom_qty, 5.0)
+        self.assertEqual(self._move_qty(order, self.product), 5.0)
