@@ -1,4 +1,5 @@
 from . import review_mixin
+from . import sale_governance_request_mixin
 from . import res_company
 from . import res_config_settings
 from . import sale_governance_required_field

@@ -5,101 +5,52 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
+from odoo.tools.translate import LazyTranslate
 
-from .sale_order_change import (
-    ORDER_PROGRESS,
-    governance_apply,
-    governance_apply_allowed,
+from .sale_governance_request_mixin import (
+    REQUEST_CONTENT_FIELDS,
+    REQUEST_PROTECTED_FIELDS,
 )
+from .sale_order_change import ORDER_PROGRESS, governance_apply
 
-REQUEST_STATES = [
-    ("draft", "Draft"),
-    ("in_review", "In Review"),
-    ("approved", "Approved"),
-    ("rejected", "Rejected"),
-    ("done", "Done"),
-    ("cancelled", "Cancelled"),
-]
+_lt = LazyTranslate(__name__)
+
 OPEN_STATES = ("draft", "in_review", "approved", "rejected")
-EDITABLE_STATES = ("draft", "rejected")
-
-# Set by the request's own actions only (through sudo, after an access check).
-PROTECTED_FIELDS = {
-    "name",
-    "state",
-    "requested_by_id",
-    "order_progress",
-    "assessment",
-    "is_delivered",
-    "is_picked",
-    "is_invoiced",
-    "is_paid",
-    "in_production",
-    "work_started",
-    "cost_handling_required",
-    "amount_invoiced",
-    "amount_paid",
-    "done_at",
-    "review_state",
-    "review_submitted_at",
-    "review_fingerprint",
-    "review_round",
-    "review_base_round",
-    "review_changes_requested",
-}
-CONTENT_FIELDS = {"order_id", "reason_id", "note", "cost_handling"}
 
 
 class SaleOrderCancelRequest(models.Model):
     _name = "sale.order.cancel.request"
     _description = "Sales Order Cancel Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sale.governance.review.mixin"]
-    _order = "id desc"
-    _check_company_auto = True
+    _inherit = ["sale.governance.request.mixin"]
     _review_applies_to = "cancel"
+    _request_sequence_code = "sale.order.cancel.request"
+    _request_kind = _lt("cancel request")
+    _request_protected_fields = REQUEST_PROTECTED_FIELDS | {
+        "assessment",
+        "is_delivered",
+        "is_picked",
+        "is_invoiced",
+        "is_paid",
+        "in_production",
+        "work_started",
+        "cost_handling_required",
+        "amount_invoiced",
+        "amount_paid",
+        "done_at",
+    }
+    _request_content_fields = REQUEST_CONTENT_FIELDS | {
+        "reason_id",
+        "note",
+        "cost_handling",
+    }
+    _request_closed_states = ("done", "cancelled")
 
     # ------------------------------------------------------------
     # FIELDS
     # ------------------------------------------------------------
 
-    name = fields.Char(
-        string="Reference",
-        required=True,
-        readonly=True,
-        copy=False,
-        index="trigram",
-        default=lambda self: self.env._("New"),
-    )
-    order_id = fields.Many2one(
-        "sale.order",
-        required=True,
-        index=True,
-        ondelete="restrict",
-        check_company=True,
-        tracking=True,
-        domain=[("state", "=", "sale")],
-    )
-    company_id = fields.Many2one(
-        related="order_id.company_id", store=True, index=True, precompute=True
-    )
-    currency_id = fields.Many2one(related="order_id.currency_id")
-    company_currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Company Currency"
-    )
-    partner_id = fields.Many2one(
-        related="order_id.partner_id", string="Customer", store=True, index=True
-    )
-    user_id = fields.Many2one(
-        related="order_id.user_id", string="Salesperson", store=True, index=True
-    )
     amount_total = fields.Monetary(
         related="order_id.amount_total", string="Order Total"
-    )
-    requested_by_id = fields.Many2one(
-        "res.users",
-        default=lambda self: self.env.user,
-        readonly=True,
-        copy=False,
     )
     reason_id = fields.Many2one(
         "sale.order.cancel.reason",
@@ -109,21 +60,8 @@ class SaleOrderCancelRequest(models.Model):
     )
     note = fields.Text(help="What the customer said, and any detail of the reason.")
     state = fields.Selection(
-        REQUEST_STATES,
-        default="draft",
-        required=True,
-        readonly=True,
-        copy=False,
-        index=True,
-        tracking=True,
-    )
-    review_ids = fields.One2many(
-        "sale.order.review",
-        "res_id",
-        string="Reviews",
-        domain=[("res_model", "=", "sale.order.cancel.request")],
-        readonly=True,
-        copy=False,
+        selection_add=[("done", "Done"), ("cancelled",)],
+        ondelete={"done": "set default"},
     )
     # Assessment, taken from stock and accounting when the request is made
     # and again when it is submitted; stored so that review stages filter on it.
@@ -186,64 +124,14 @@ class SaleOrderCancelRequest(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        # Checked before anything is created: a refused request leaves no trace.
-        order_ids = [vals["order_id"] for vals in vals_list if vals.get("order_id")]
-        if len(set(order_ids)) < len(order_ids):
+    @api.model
+    def _check_orders_requestable(self, orders):
+        if len(set(orders.ids)) < len(orders.ids):
             raise UserError(self.env._("Make one cancel request per order."))
-        orders = self.env["sale.order"].browse(order_ids)
-        orders._governance_check_confirmed()
+        res = super()._check_orders_requestable(orders)
         orders._governance_check_cancellable()
         self._check_single_open(orders)
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "sale.order.cancel.request"
-                ) or self.env._("New")
-        requests = super().create(vals_list)
-        for request in requests:
-            # sudo: the assessment is protected, written by the request itself.
-            request.sudo()._governance_assess()
-        return requests
-
-    def write(self, vals):
-        if not self.env.su and not governance_apply_allowed(self.env):
-            protected = PROTECTED_FIELDS.intersection(vals)
-            if protected:
-                raise UserError(
-                    self.env._(
-                        "These fields of a cancel request are set by its actions "
-                        "(submit, approval) and cannot be written: %(fields)s",
-                        fields=", ".join(sorted(protected)),
-                    )
-                )
-            if CONTENT_FIELDS.intersection(vals):
-                self._check_editable()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_submitted(self):
-        for request in self:
-            if request.state != "draft" or request.review_ids:
-                raise UserError(
-                    self.env._(
-                        "Cancel request %(request)s was submitted: it stays as a "
-                        "record. Withdraw it instead.",
-                        request=request.name,
-                    )
-                )
-
-    def _check_editable(self):
-        locked = self.filtered(lambda request: request.state not in EDITABLE_STATES)
-        if locked:
-            raise UserError(
-                self.env._(
-                    "Cancel request %(request)s was submitted and can no longer be "
-                    "edited. Withdraw it and make a new request.",
-                    request=locked[0].name,
-                )
-            )
+        return res
 
     @api.model
     def _check_single_open(self, orders, exclude=None):
@@ -261,61 +149,6 @@ class SaleOrderCancelRequest(models.Model):
                         order=order.name,
                     )
                 )
-
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
-
-    def action_submit(self):
-        """Assess the order again, then request the reviews."""
-        self.check_access("write")
-        for request in self:
-            request._check_submittable_state()
-            # sudo: the assessment and review fields are protected.
-            request.sudo()._governance_assess()
-        self.action_submit_for_review()
-        return True
-
-    def action_cancel(self):
-        """Withdraw the request; the order stays as it is."""
-        self.check_access("write")
-        for request in self:
-            if request.state in ("done", "cancelled"):
-                raise UserError(
-                    self.env._(
-                        "Cancel request %(request)s is already closed.",
-                        request=request.name,
-                    )
-                )
-        # sudo: the state is protected; write access was checked above.
-        requests = self.sudo()
-        for request in requests:
-            request._review_lock()
-            request._review_reviews()._cancel()
-        requests.write({"state": "cancelled"})
-        for request in requests:
-            request._review_post(self.env._("Cancel request withdrawn."))
-        return True
-
-    def action_draft(self):
-        self.check_access("write")
-        if self.filtered(lambda request: request.state != "rejected"):
-            raise UserError(
-                self.env._("Only rejected cancel requests can be reopened.")
-            )
-        self._check_single_open(self.order_id, exclude=self)
-        # sudo: the state is protected; write access was checked above.
-        self.sudo().write({"state": "draft", "review_state": "not_submitted"})
-        return True
-
-    def action_open_order(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "sale.order",
-            "res_id": self.order_id.id,
-            "view_mode": "form",
-        }
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -356,7 +189,7 @@ class SaleOrderCancelRequest(models.Model):
             ]
         )
 
-    def _governance_assess(self):
+    def _governance_snapshot(self):
         """Record what is done on the order: delivered, picked, invoiced..."""
         self.ensure_one()
         assessment = self.order_id._governance_assessment()
@@ -385,24 +218,14 @@ class SaleOrderCancelRequest(models.Model):
         return assessment
 
     def _check_submittable_state(self):
-        self.ensure_one()
-        if self.state not in EDITABLE_STATES:
-            raise UserError(
-                self.env._(
-                    "Cancel request %(request)s was already submitted.",
-                    request=self.name,
-                )
-            )
-        if self.order_id.state != "sale":
-            raise UserError(
-                self.env._(
-                    "Order %(order)s is no longer confirmed: cancel request "
-                    "%(request)s cannot be submitted.",
-                    order=self.order_id.name,
-                    request=self.name,
-                )
-            )
+        res = super()._check_submittable_state()
         self.order_id._governance_check_cancellable()
+        return res
+
+    def _check_reopenable(self):
+        res = super()._check_reopenable()
+        self._check_single_open(self.order_id, exclude=self)
+        return res
 
     def _governance_execute(self):
         """Cancel the order through Odoo once every review approved it."""
@@ -419,7 +242,7 @@ class SaleOrderCancelRequest(models.Model):
             )
         order._governance_check_cancellable()
         was_required = self.cost_handling_required
-        self._governance_assess()
+        self._governance_snapshot()
         if self.cost_handling_required and not was_required:
             raise UserError(
                 self.env._(
@@ -460,19 +283,6 @@ class SaleOrderCancelRequest(models.Model):
     # REVIEW ENGINE HOOKS
     # ------------------------------------------------------------
 
-    def _review_order(self):
-        return self.order_id
-
-    def _review_owner_users(self):
-        return self.order_id.user_id | self.requested_by_id
-
-    def _review_responsible_user(self):
-        return self.requested_by_id or self.order_id.user_id or self.create_uid
-
-    def _review_check_submittable(self):
-        for request in self:
-            request._check_submittable_state()
-
     def _review_missing_items(self):
         self.ensure_one()
         missing = []
@@ -494,9 +304,6 @@ class SaleOrderCancelRequest(models.Model):
             self.note or "",
             self.cost_handling or "",
         )
-
-    def _review_evidence_labels(self):
-        return self.env["sale.order"]._review_evidence_labels()
 
     def _review_evidence(self, department):
         self.ensure_one()
@@ -525,28 +332,3 @@ class SaleOrderCancelRequest(models.Model):
         request = self.sudo()
         request.write({"state": "approved"})
         request._governance_execute()
-
-    def _review_rejected(self, reviews, comment):
-        res = super()._review_rejected(reviews, comment)
-        # sudo: the reviewer only reads the request.
-        self.sudo().write({"state": "rejected"})
-        return res
-
-    def _review_changes_requested(self, reviews, comment):
-        res = super()._review_changes_requested(reviews, comment)
-        # sudo: the reviewer only reads the request; back to its owner.
-        self.sudo().write({"state": "draft"})
-        return res
-
-    def _review_reset(self, reason):
-        res = super()._review_reset(reason)
-        # sudo: the state is protected; the engine restarts the review.
-        self.sudo().write({"state": "draft"})
-        return res
-
-    def _review_submit(self):
-        res = super()._review_submit()
-        if self.review_state == "in_review":
-            # sudo: the state is protected; it follows the engine's.
-            self.sudo().write({"state": "in_review"})
-        return res

@@ -5,7 +5,12 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_amount, format_datetime
+from odoo.tools.translate import LazyTranslate
 
+from .sale_governance_request_mixin import (
+    REQUEST_CONTENT_FIELDS,
+    REQUEST_PROTECTED_FIELDS,
+)
 from .sale_order_change import (
     ORDER_PROGRESS,
     STARTED_PROGRESS,
@@ -13,14 +18,8 @@ from .sale_order_change import (
     governance_apply_allowed,
 )
 
-REQUEST_STATES = [
-    ("draft", "Draft"),
-    ("in_review", "In Review"),
-    ("approved", "Approved"),
-    ("rejected", "Rejected"),
-    ("applied", "Applied"),
-    ("cancelled", "Cancelled"),
-]
+_lt = LazyTranslate(__name__)
+
 
 LOSS_BEARERS = [
     ("none", "No Loss"),
@@ -29,80 +28,34 @@ LOSS_BEARERS = [
     ("shared", "Shared"),
 ]
 
-# Set by the request's own actions only (through sudo, after an access check).
-PROTECTED_FIELDS = {
-    "name",
-    "state",
-    "requested_by_id",
-    "order_fingerprint",
-    "order_progress",
-    "old_commitment_date",
-    "applied_at",
-    "applied_by_id",
-    "review_state",
-    "review_submitted_at",
-    "review_fingerprint",
-    "review_round",
-    "review_base_round",
-    "review_changes_requested",
-}
-# The content reviewers decide on: frozen once submitted.
-CONTENT_FIELDS = {
-    "order_id",
-    "reason",
-    "line_ids",
-    "new_commitment_date",
-    "loss_amount",
-    "loss_borne_by",
-}
-EDITABLE_STATES = ("draft", "rejected")
-
 
 class SaleOrderChangeRequest(models.Model):
     _name = "sale.order.change.request"
     _description = "Sales Order Change Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sale.governance.review.mixin"]
-    _order = "id desc"
-    _check_company_auto = True
+    _inherit = ["sale.governance.request.mixin"]
     _review_applies_to = "change"
+    _request_sequence_code = "sale.order.change.request"
+    _request_kind = _lt("change request")
+    _request_protected_fields = REQUEST_PROTECTED_FIELDS | {
+        "order_fingerprint",
+        "old_commitment_date",
+        "applied_at",
+        "applied_by_id",
+    }
+    _request_content_fields = REQUEST_CONTENT_FIELDS | {
+        "reason",
+        "line_ids",
+        "new_commitment_date",
+        "loss_amount",
+        "loss_borne_by",
+    }
+    _request_reopenable_states = ("rejected", "cancelled")
+    _request_closed_states = ("applied", "cancelled")
 
     # ------------------------------------------------------------
     # FIELDS
     # ------------------------------------------------------------
 
-    name = fields.Char(
-        string="Reference",
-        required=True,
-        readonly=True,
-        copy=False,
-        index="trigram",
-        default=lambda self: self.env._("New"),
-    )
-    order_id = fields.Many2one(
-        "sale.order",
-        required=True,
-        index=True,
-        ondelete="restrict",
-        check_company=True,
-        tracking=True,
-        domain=[("state", "=", "sale")],
-    )
-    company_id = fields.Many2one(
-        related="order_id.company_id", store=True, index=True, precompute=True
-    )
-    currency_id = fields.Many2one(related="order_id.currency_id")
-    partner_id = fields.Many2one(
-        related="order_id.partner_id", string="Customer", store=True, index=True
-    )
-    user_id = fields.Many2one(
-        related="order_id.user_id", string="Salesperson", store=True, index=True
-    )
-    requested_by_id = fields.Many2one(
-        "res.users",
-        default=lambda self: self.env.user,
-        readonly=True,
-        copy=False,
-    )
     reason = fields.Text(required=True, tracking=True)
     line_ids = fields.One2many(
         "sale.order.change.request.line",
@@ -122,21 +75,8 @@ class SaleOrderChangeRequest(models.Model):
         help="Leave empty to keep the committed delivery date of the order.",
     )
     state = fields.Selection(
-        REQUEST_STATES,
-        default="draft",
-        required=True,
-        readonly=True,
-        copy=False,
-        index=True,
-        tracking=True,
-    )
-    review_ids = fields.One2many(
-        "sale.order.review",
-        "res_id",
-        string="Reviews",
-        domain=[("res_model", "=", "sale.order.change.request")],
-        readonly=True,
-        copy=False,
+        selection_add=[("applied", "Applied"), ("cancelled",)],
+        ondelete={"applied": "set default"},
     )
     # What the change touches: stored so that review stages filter on them.
     touches_quantity = fields.Boolean(
@@ -180,9 +120,6 @@ class SaleOrderChangeRequest(models.Model):
     )
     margin_delta = fields.Monetary(
         string="Margin Change", compute="_compute_impact", store=True
-    )
-    company_currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Company Currency"
     )
     credit_exposure = fields.Monetary(
         string="Current Credit Exposure",
@@ -341,68 +278,6 @@ class SaleOrderChangeRequest(models.Model):
         )
 
     # ------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # Checked before anything is created: a refused request leaves no trace.
-        self.env["sale.order"].browse(
-            [vals["order_id"] for vals in vals_list if vals.get("order_id")]
-        )._governance_check_confirmed()
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "sale.order.change.request"
-                ) or self.env._("New")
-        requests = super().create(vals_list)
-        for request in requests:
-            # sudo: snapshots are protected fields, written by the request itself.
-            request.sudo()._governance_snapshot()
-        return requests
-
-    def write(self, vals):
-        if not self.env.su and not governance_apply_allowed(self.env):
-            protected = PROTECTED_FIELDS.intersection(vals)
-            if protected:
-                raise UserError(
-                    self.env._(
-                        "These fields of a change request are set by its actions "
-                        "(submit, apply, cancel) and cannot be written: %(fields)s",
-                        fields=", ".join(sorted(protected)),
-                    )
-                )
-            if CONTENT_FIELDS.intersection(vals):
-                self._check_editable()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_submitted(self):
-        for request in self:
-            if request.state != "draft" or request.review_ids:
-                raise UserError(
-                    self.env._(
-                        "Change request %(request)s was submitted: it stays as a "
-                        "record of the change. Cancel it instead.",
-                        request=request.name,
-                    )
-                )
-
-    def _check_editable(self):
-        locked = self.filtered(lambda request: request.state not in EDITABLE_STATES)
-        if locked:
-            raise UserError(
-                self.env._(
-                    "Change request %(request)s is %(state)s: what it changes can "
-                    "no longer be edited. Cancel it and make a new request.",
-                    request=locked[0].name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        locked[0].state
-                    ],
-                )
-            )
-
-    # ------------------------------------------------------------
     # ONCHANGE METHODS
     # ------------------------------------------------------------
 
@@ -421,16 +296,6 @@ class SaleOrderChangeRequest(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
-    def action_submit(self):
-        """Freeze the request, take the order's picture, request the reviews."""
-        self.check_access("write")
-        for request in self:
-            request._check_submittable_state()
-            # sudo: snapshots and review state are protected fields.
-            request.sudo()._governance_snapshot()
-        self.action_submit_for_review()
-        return True
-
     def action_apply(self):
         """Apply every line of the approved request to the order at once."""
         self.check_access("write")
@@ -438,53 +303,6 @@ class SaleOrderChangeRequest(models.Model):
             request._check_appliable()
             request._apply()
         return True
-
-    def action_cancel(self):
-        self.check_access("write")
-        for request in self:
-            if request.state in ("applied", "cancelled"):
-                raise UserError(
-                    self.env._(
-                        "Change request %(request)s is already %(state)s.",
-                        request=request.name,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[request.state],
-                    )
-                )
-        # sudo: the state is protected; write access was checked above.
-        requests = self.sudo()
-        for request in requests:
-            request._review_lock()
-            request._review_reviews()._cancel()
-        requests.write({"state": "cancelled"})
-        for request in requests:
-            request._review_post(self.env._("Change request cancelled."))
-        return True
-
-    def action_draft(self):
-        """Reopen a rejected or cancelled request for correction."""
-        self.check_access("write")
-        if self.filtered(
-            lambda request: request.state not in ("rejected", "cancelled")
-        ):
-            raise UserError(
-                self.env._(
-                    "Only rejected or cancelled change requests can be reopened."
-                )
-            )
-        # sudo: the state is protected; write access was checked above.
-        self.sudo().write({"state": "draft", "review_state": "not_submitted"})
-        return True
-
-    def action_open_order(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "sale.order",
-            "res_id": self.order_id.id,
-            "view_mode": "form",
-        }
 
     def action_view_pickings(self):
         self.ensure_one()
@@ -522,25 +340,6 @@ class SaleOrderChangeRequest(models.Model):
             if not line._value_changes("new_discount", "old_discount"):
                 vals["new_discount"] = sale_line.discount
             line.write(vals)
-
-    def _check_submittable_state(self):
-        self.ensure_one()
-        if self.state not in EDITABLE_STATES:
-            raise UserError(
-                self.env._(
-                    "Change request %(request)s was already submitted.",
-                    request=self.name,
-                )
-            )
-        if self.order_id.state != "sale":
-            raise UserError(
-                self.env._(
-                    "Order %(order)s is no longer confirmed: change request "
-                    "%(request)s cannot be submitted.",
-                    order=self.order_id.name,
-                    request=self.name,
-                )
-            )
 
     def _governance_problems(self):
         """What makes this request impossible to apply; empty when it can be."""
@@ -741,19 +540,6 @@ class SaleOrderChangeRequest(models.Model):
     # REVIEW ENGINE HOOKS
     # ------------------------------------------------------------
 
-    def _review_order(self):
-        return self.order_id
-
-    def _review_owner_users(self):
-        return self.order_id.user_id | self.requested_by_id
-
-    def _review_responsible_user(self):
-        return self.requested_by_id or self.order_id.user_id or self.create_uid
-
-    def _review_check_submittable(self):
-        for request in self:
-            request._check_submittable_state()
-
     def _review_missing_items(self):
         self.ensure_one()
         missing = []
@@ -820,9 +606,6 @@ class SaleOrderChangeRequest(models.Model):
                 for line in self.line_ids
             ),
         )
-
-    def _review_evidence_labels(self):
-        return self.env["sale.order"]._review_evidence_labels()
 
     def _review_evidence(self, department):
         self.ensure_one()
@@ -903,31 +686,6 @@ class SaleOrderChangeRequest(models.Model):
                 summary=self.env._("Change approved: apply it to the order"),
                 user_id=responsible.id,
             )
-
-    def _review_rejected(self, reviews, comment):
-        res = super()._review_rejected(reviews, comment)
-        # sudo: the reviewer only reads the request.
-        self.sudo().write({"state": "rejected"})
-        return res
-
-    def _review_changes_requested(self, reviews, comment):
-        res = super()._review_changes_requested(reviews, comment)
-        # sudo: the reviewer only reads the request; back to its owner.
-        self.sudo().write({"state": "draft"})
-        return res
-
-    def _review_reset(self, reason):
-        res = super()._review_reset(reason)
-        # sudo: the state is protected; the engine restarts the review.
-        self.sudo().write({"state": "draft"})
-        return res
-
-    def _review_submit(self):
-        res = super()._review_submit()
-        if self.review_state == "in_review":
-            # sudo: the state is protected; it follows the engine's.
-            self.sudo().write({"state": "in_review"})
-        return res
 
 
 class SaleOrderChangeRequestLine(models.Model):

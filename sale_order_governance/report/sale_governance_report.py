@@ -7,6 +7,7 @@ from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
 
 from ..models.review_mixin import REVIEW_STATES
 from ..models.sale_order_tracking import GOVERNANCE_STAGES, NOT_SHIPPED_STAGES
+from .sql_view import create_report_view
 
 # Rates are averages of 100 (yes) and 0 (no) over the orders they concern,
 # NULL elsewhere: the pivot's average then gives the percentage.
@@ -259,14 +260,7 @@ class SaleGovernanceReport(models.Model):
         )
 
     def init(self):
-        self.env.cr.execute(
-            SQL(
-                "DROP VIEW IF EXISTS %s; CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        create_report_view(self)
 
     def action_open_order(self):
         self.ensure_one()

@@ -5,6 +5,7 @@ from odoo.tools import SQL
 
 from ..models.sale_order_tracking import GOVERNANCE_STAGES
 from ..models.sale_review_stage import DEPARTMENTS
+from .sql_view import create_report_view
 
 
 class SaleReviewReport(models.Model):
@@ -93,7 +94,6 @@ class SaleReviewReport(models.Model):
         "reviewer it is the review-delay score.",
     )
     delay_score = fields.Float(
-        string="Delay Score",
         readonly=True,
         help="Days late times the company's review-delay points per day.",
     )
@@ -159,14 +159,7 @@ class SaleReviewReport(models.Model):
         )
 
     def init(self):
-        self.env.cr.execute(
-            SQL(
-                "DROP VIEW IF EXISTS %s; CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        create_report_view(self)
 
     def action_open_review(self):
         self.ensure_one()

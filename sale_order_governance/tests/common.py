@@ -21,36 +21,26 @@ class GovernanceCase(TransactionCase):
         cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
         cls.company = cls.env.company
         cls.env["sale.review.stage"].search([]).action_archive()
-        group = "sale_order_governance.group_reviewer_"
         cls.salesperson = new_test_user(
             cls.env,
             login="gov_salesperson",
             groups="sales_team.group_sale_salesman",
             name="Sally Sales",
         )
-        cls.sales_manager = new_test_user(
-            cls.env,
-            login="gov_sales_manager",
-            groups=f"sales_team.group_sale_salesman,{group}sales",
-            name="Sam Manager",
+        cls.sales_manager = cls._create_reviewer(
+            "gov_sales_manager",
+            "sales",
+            "Sam Manager",
+            groups=("sales_team.group_sale_salesman",),
         )
-        cls.finance_user = new_test_user(
-            cls.env,
-            login="gov_finance",
-            groups=f"{group}finance",
-            name="Fiona Finance",
+        cls.finance_user = cls._create_reviewer(
+            "gov_finance", "finance", "Fiona Finance"
         )
-        cls.warehouse_user = new_test_user(
-            cls.env,
-            login="gov_warehouse",
-            groups=f"{group}warehouse",
-            name="Walter Warehouse",
+        cls.warehouse_user = cls._create_reviewer(
+            "gov_warehouse", "warehouse", "Walter Warehouse"
         )
-        cls.general_manager = new_test_user(
-            cls.env,
-            login="gov_gm",
-            groups=f"{group}management",
-            name="Grace General",
+        cls.general_manager = cls._create_reviewer(
+            "gov_gm", "management", "Grace General"
         )
         cls.governance_manager = new_test_user(
             cls.env,
@@ -79,6 +69,18 @@ class GovernanceCase(TransactionCase):
         )
 
     @classmethod
+    def _create_reviewer(cls, login, department, name, groups=()):
+        """A user of the reviewer group of ``department`` (and of ``groups``)."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=",".join(
+                [*groups, f"sale_order_governance.group_reviewer_{department}"]
+            ),
+            name=name,
+        )
+
+    @classmethod
     def _create_stage(cls, name, users, sequence=10, department="sales", **vals):
         return cls.env["sale.review.stage"].create(
             {
@@ -87,6 +89,30 @@ class GovernanceCase(TransactionCase):
                 "department": department,
                 "reviewer_user_ids": [Command.set(users.ids)],
                 **vals,
+            }
+        )
+
+    @classmethod
+    def _utc_office_calendar(cls):
+        """Monday to Friday, 8-12 and 13-17 UTC: 8 working hours a day."""
+        attendances = [
+            Command.create(
+                {
+                    "name": f"{day} {start}",
+                    "dayofweek": str(day),
+                    "hour_from": start,
+                    "hour_to": end,
+                    "day_period": "morning" if start < 12 else "afternoon",
+                }
+            )
+            for day in range(5)
+            for start, end in ((8, 12), (13, 17))
+        ]
+        return cls.env["resource.calendar"].create(
+            {
+                "name": "Office hours (UTC)",
+                "tz": "UTC",
+                "attendance_ids": [Command.clear(), *attendances],
             }
         )
 

@@ -1,7 +1,7 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form
 
 from .common import GovernanceCase
 
@@ -12,18 +12,11 @@ class RequestCase(GovernanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        group = "sale_order_governance.group_reviewer_"
-        cls.production_user = new_test_user(
-            cls.env,
-            login="gov_production",
-            groups=f"{group}production",
-            name="Paula Production",
+        cls.production_user = cls._create_reviewer(
+            "gov_production", "production", "Paula Production"
         )
-        cls.purchase_user = new_test_user(
-            cls.env,
-            login="gov_purchase",
-            groups=f"{group}purchase",
-            name="Peter Purchase",
+        cls.purchase_user = cls._create_reviewer(
+            "gov_purchase", "purchase", "Peter Purchase"
         )
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
@@ -117,13 +110,12 @@ class RequestCase(GovernanceCase):
         return request.with_env(self.env)
 
     def _approve_request(self, request, user, comment=None):
-        reviews = request.review_ids.filtered(
-            lambda review: (
-                review.state == "pending" and user in review.reviewer_user_ids
-            )
-        )
-        self.assertTrue(
-            reviews, f"{user.name} has nothing to approve on {request.name}"
-        )
-        reviews.with_user(user).action_approve(comment)
-        return reviews
+        return self._approve_pending(request, user, comment)
+
+    def _submit_request(self, request, *approvers, user=None):
+        """Submit ``request`` as ``user`` (the salesperson by default), then
+        approve its pending reviews as each of ``approvers`` in turn."""
+        request.with_user(user or self.salesperson).action_submit()
+        for approver in approvers:
+            self._approve_request(request, approver)
+        return request

@@ -259,10 +259,9 @@ class TestChangeRequest(RequestCase):
                 }
             ],
         )
-        request.with_user(self.salesperson).action_submit()
-        self._approve_request(request, self.production_user)
-        self._approve_request(request, self.purchase_user)
-        self._approve_request(request, self.finance_user)
+        self._submit_request(
+            request, self.production_user, self.purchase_user, self.finance_user
+        )
         request.with_user(self.salesperson).action_apply()
         self.assertEqual(line_b.product_uom_qty, 0.0)
         self.assertEqual(self._move_qty(order, self.product_b), 0.0)
@@ -277,9 +276,7 @@ class TestChangeRequest(RequestCase):
         order = self._confirmed_order([(self.product, 5, 100.0)])
         line = order.order_line
         request = self._change_request(order, {line: {"new_qty": 2.0}})
-        request.with_user(self.salesperson).action_submit()
-        self._approve_request(request, self.production_user)
-        self._approve_request(request, self.purchase_user)
+        self._submit_request(request, self.production_user, self.purchase_user)
         self.assertEqual(request.state, "approved")
         # Meanwhile the warehouse ships three.
         self._deliver(order, {self.product: 3.0})
@@ -314,9 +311,7 @@ class TestChangeRequest(RequestCase):
         first = self._change_request(order, {line: {"new_qty": 3.0}})
         second = self._change_request(order, {line: {"new_qty": 4.0}})
         for request in (first, second):
-            request.with_user(self.salesperson).action_submit()
-            self._approve_request(request, self.production_user)
-            self._approve_request(request, self.purchase_user)
+            self._submit_request(request, self.production_user, self.purchase_user)
             self.assertEqual(request.state, "approved")
         first.with_user(self.salesperson).action_apply()
         self.assertEqual(line.product_uom_qty, 3.0)
@@ -332,9 +327,7 @@ class TestChangeRequest(RequestCase):
         )
         line = self._line(order, self.product)
         request = self._change_request(order, {line: {"remove": True}})
-        request.with_user(self.salesperson).action_submit()
-        self._approve_request(request, self.production_user)
-        self._approve_request(request, self.purchase_user)
+        self._submit_request(request, self.production_user, self.purchase_user)
         self._deliver(order, {self.product: 1.0})
         with self.assertRaisesRegex(
             UserError, "cannot be removed: 1.0 already delivered"
@@ -382,9 +375,7 @@ class TestChangeRequest(RequestCase):
         self.assertTrue(grow.amount_increases)
         self.assertFalse(shrink.amount_increases)
         for request in (grow, shrink):
-            request.with_user(self.salesperson).action_submit()
-            self._approve_request(request, self.production_user)
-            self._approve_request(request, self.purchase_user)
+            self._submit_request(request, self.production_user, self.purchase_user)
         # The customer's limit now only covers the order as it is.
         self.company.account_use_credit_limit = True
         self.customer.with_company(self.company).credit_limit = order.amount_total + 1.0
@@ -420,8 +411,7 @@ class TestChangeRequest(RequestCase):
         )
         self.assertEqual(request.state, "draft")
         request.line_ids.with_user(self.salesperson).write({"new_discount": 20.0})
-        request.with_user(self.salesperson).action_submit()
-        self._approve_request(request, self.finance_user)
+        self._submit_request(request, self.finance_user)
         self.assertEqual(request.state, "approved")
         request.with_user(self.salesperson).action_apply()
         self.assertEqual(line.discount, 20.0)

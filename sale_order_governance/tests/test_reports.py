@@ -37,26 +37,7 @@ class TestGovernanceReports(GovernanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        attendances = [
-            Command.create(
-                {
-                    "name": f"{day} {start}",
-                    "dayofweek": str(day),
-                    "hour_from": start,
-                    "hour_to": end,
-                    "day_period": "morning" if start < 12 else "afternoon",
-                }
-            )
-            for day in range(5)
-            for start, end in ((8, 12), (13, 17))
-        ]
-        cls.company.resource_calendar_id = cls.env["resource.calendar"].create(
-            {
-                "name": "Office hours (UTC)",
-                "tz": "UTC",
-                "attendance_ids": [Command.clear(), *attendances],
-            }
-        )
+        cls.company.resource_calendar_id = cls._utc_office_calendar()
         cls.company.write(
             {"governance_entry_check_hours": 4.0, "governance_shipment_days": 3.0}
         )

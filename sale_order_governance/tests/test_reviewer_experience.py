@@ -288,22 +288,7 @@ class TestNoticesAndBulk(ReviewerCase):
         self.assertIn("/sale_governance/review/", notice.body)
 
     def test_reminder_once_at_three_quarters(self):
-        attendances = [
-            Command.create(
-                {
-                    "name": f"{day} {start}",
-                    "dayofweek": str(day),
-                    "hour_from": start,
-                    "hour_to": end,
-                    "day_period": "morning" if start < 12 else "afternoon",
-                }
-            )
-            for day in range(5)
-            for start, end in ((8, 12), (13, 17))
-        ]
-        self.company.resource_calendar_id = self.env["resource.calendar"].create(
-            {"name": "UTC office", "tz": "UTC", "attendance_ids": attendances}
-        )
+        self.company.resource_calendar_id = self._utc_office_calendar()
         with freeze_time("2026-11-23 08:00:00"):
             order = self._submitted()
             decided = self._submitted()

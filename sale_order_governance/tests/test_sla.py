@@ -16,26 +16,7 @@ class TestReviewSla(GovernanceCase):
     def setUpClass(cls):
         super().setUpClass()
         # Monday to Friday, 8-12 and 13-17 UTC: 8 working hours a day.
-        attendances = [
-            Command.create(
-                {
-                    "name": f"{day} {start}",
-                    "dayofweek": str(day),
-                    "hour_from": start,
-                    "hour_to": end,
-                    "day_period": "morning" if start < 12 else "afternoon",
-                }
-            )
-            for day in range(5)
-            for start, end in ((8, 12), (13, 17))
-        ]
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Office hours (UTC)",
-                "tz": "UTC",
-                "attendance_ids": [Command.clear(), *attendances],
-            }
-        )
+        cls.calendar = cls._utc_office_calendar()
         cls.company.resource_calendar_id = cls.calendar
         cls.stage = cls._create_stage(
             "Sales Manager",
