@@ -20,31 +20,43 @@ import urllib.request
 
 import websocket
 
+ACTION = "/odoo/action-sale_order_governance."
 PAGES = [
+    # (file name, URL, model and domain of the record to open, or None)
     (
-        "quotation_in_review",
+        "01_quotation_in_review",
         "/odoo/action-sale.action_quotations_with_onboarding",
         "sale.order",
-        [("review_state", "=", "in_review")],
+        [("review_state", "=", "in_review"), ("amount_total", ">", 100000)],
     ),
+    ("02_my_reviews", ACTION + "sale_order_review_action", None, None),
     (
-        "my_reviews",
-        "/odoo/action-sale_order_governance.sale_order_review_action",
-        None,
-        None,
+        "03_review_evidence",
+        ACTION + "sale_order_review_action",
+        "sale.order.review",
+        [
+            ("state", "=", "pending"),
+            ("res_model", "=", "sale.order"),
+            ("department", "=", "sales"),
+        ],
     ),
+    ("04_overdue_reviews", ACTION + "sale_order_review_action_overdue", None, None),
     (
-        "overdue_reviews",
-        "/odoo/action-sale_order_governance.sale_order_review_action_overdue",
-        None,
-        None,
+        "05_credit_blocked_order",
+        "/odoo/action-sale.action_quotations_with_onboarding",
+        "sale.order",
+        [("partner_id.name", "ilike", "over its limit")],
     ),
+    ("06_blocked_orders", ACTION + "sale_order_credit_blocked_action", None, None),
     (
-        "review_stages",
-        "/odoo/action-sale_order_governance.sale_review_stage_action",
-        None,
-        None,
+        "07_change_request",
+        ACTION + "sale_order_change_request_action",
+        "sale.order.change.request",
+        [],
     ),
+    ("08_order_kpis", ACTION + "sale_governance_report_action", None, None),
+    ("09_review_performance", ACTION + "sale_review_report_action", None, None),
+    ("10_review_stages", ACTION + "sale_review_stage_action", None, None),
 ]
 
 

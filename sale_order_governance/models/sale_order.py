@@ -333,27 +333,31 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
 
     def _review_evidence_labels(self):
-        return {
-            "amount_total": _lt("Total"),
-            "amount_due": _lt("Receivable due"),
-            "overdue_amount": _lt("Overdue amount"),
-            "overdue_days": _lt("Oldest overdue (days)"),
-            "margin": _lt("Margin"),
-            "margin_percent": _lt("Margin (%)"),
-            "max_discount": _lt("Largest discount (%)"),
-            "below_pricelist": _lt("Lines below the pricelist price"),
-            "payment_term": _lt("Payment terms"),
-            "customer": _lt("Customer"),
-            "requested_date": _lt("Requested delivery date"),
-            "product": _lt("Product"),
-            "quantity": _lt("Ordered"),
-            "forecast": _lt("Forecast at date"),
-            "date": _lt("Date"),
-            "short": _lt("Short"),
-            "lead_days": _lt("Lead time (days)"),
-            "earliest": _lt("Earliest possible date"),
-            "late": _lt("Late"),
-        }
+        labels = super()._review_evidence_labels()
+        labels.update(
+            {
+                "amount_total": _lt("Total"),
+                "amount_due": _lt("Receivable due"),
+                "overdue_amount": _lt("Overdue amount"),
+                "overdue_days": _lt("Oldest overdue (days)"),
+                "margin": _lt("Margin"),
+                "margin_percent": _lt("Margin (%)"),
+                "max_discount": _lt("Largest discount (%)"),
+                "below_pricelist": _lt("Lines below the pricelist price"),
+                "payment_term": _lt("Payment terms"),
+                "customer": _lt("Customer"),
+                "requested_date": _lt("Requested delivery date"),
+                "product": _lt("Product"),
+                "quantity": _lt("Ordered"),
+                "forecast": _lt("Forecast at date"),
+                "date": _lt("Date"),
+                "short": _lt("Short"),
+                "lead_days": _lt("Lead time (days)"),
+                "earliest": _lt("Earliest possible date"),
+                "late": _lt("Late"),
+            }
+        )
+        return labels
 
     def _review_evidence(self, department):
         self.ensure_one()

@@ -110,7 +110,18 @@ class RequestCase(GovernanceCase):
         return request.with_env(self.env)
 
     def _approve_request(self, request, user, comment=None):
-        return self._approve_pending(request, user, comment)
+        reviews = self._approve_pending(request, user, comment)
+        self._assert_evidence_labelled(reviews)
+        return reviews
+
+    def _assert_evidence_labelled(self, reviews):
+        """Reviewers read labels, never the evidence's internal keys."""
+        for review in reviews:
+            labels = self.env[review.res_model]._review_evidence_labels()
+            keys = {key for key, _value in review.evidence.get("items", [])}
+            for line in review.evidence.get("lines", []):
+                keys |= set(line)
+            self.assertFalse(keys - labels.keys(), review.display_name)
 
     def _submit_request(self, request, *approvers, user=None):
         """Submit ``request`` as ``user`` (the salesperson by default), then
