@@ -50,6 +50,14 @@ def build(addon):
         if fragment.exists():
             parts.append(title(heading, "="))
             parts.append(fragment.read_text(encoding="utf-8"))
+    shots = sorted((addon / "static" / "description" / "screenshots").glob("*.png"))
+    if shots:
+        parts.append(title("Screenshots", "="))
+        for shot in shots:
+            caption = shot.stem.split("_", 1)[-1].replace("_", " ").capitalize()
+            parts.append(
+                f"**{caption}**\n\n.. image:: {shot.relative_to(addon)}\n   :width: 720\n"
+            )
     parts.append(title("Credits", "="))
     parts.append(title("Contributors", "-"))
     parts.append((readme / "CONTRIBUTORS.md").read_text(encoding="utf-8"))
