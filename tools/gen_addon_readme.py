@@ -55,9 +55,8 @@ def build(addon):
         parts.append(title("Screenshots", "="))
         for shot in shots:
             caption = shot.stem.split("_", 1)[-1].replace("_", " ").capitalize()
-            parts.append(
-                f"**{caption}**\n\n.. image:: {shot.relative_to(addon)}\n   :width: 720\n"
-            )
+            image = shot.relative_to(addon)
+            parts.append(f"**{caption}**\n\n.. image:: {image}\n   :width: 720\n")
     parts.append(title("Credits", "="))
     parts.append(title("Contributors", "-"))
     parts.append((readme / "CONTRIBUTORS.md").read_text(encoding="utf-8"))
