@@ -218,7 +218,7 @@ def generate_order_lines(env, first_order, count, product, invoiced):
 
 
 def capture_queries(env, func):
-    """The SELECT statements ``func`` runs, as ``odoo.tools.SQL`` objects."""
+    """The queries (SELECT, WITH) ``func`` runs, as ``odoo.tools.SQL`` objects."""
     from odoo.tools import SQL
 
     captured = []
@@ -230,7 +230,7 @@ def capture_queries(env, func):
             code, args = query.code, query.params
         else:
             code, args = query, params
-        if code.lstrip().upper().startswith("SELECT"):
+        if code.lstrip().upper().startswith(("SELECT", "WITH")):
             captured.append(SQL(code, *(args or ())))
         return original(query, params, log_exceptions)
 

@@ -12,24 +12,27 @@ class PaymentTransaction(models.Model):
         The payment is recorded as usual; the order is held for its reviews
         instead of being confirmed, and its salesperson is told.
         """
-        passing = self.browse()
-        for tx in self:
-            quotation = tx.sale_order_ids.filtered(
-                lambda so: so.state in ("draft", "sent")
-            )
-            if (
-                len(tx.sale_order_ids) == 1
-                and quotation
-                and quotation._is_confirmation_amount_reached()
-                and quotation._governance_blocking_reasons()
-            ):
-                quotation._governance_hold_unattended(
-                    self.env._(
-                        "The customer paid %(amount)s online (%(reference)s)",
-                        amount=tx.amount,
-                        reference=tx.reference,
-                    )
+        # The hold check of the paid quotation and its confirmation share one
+        # credit decision.
+        with self.env["sale.order"]._credit_decision_scope():
+            passing = self.browse()
+            for tx in self:
+                quotation = tx.sale_order_ids.filtered(
+                    lambda so: so.state in ("draft", "sent")
                 )
-            else:
-                passing |= tx
-        return super(PaymentTransaction, passing)._check_amount_and_confirm_order()
+                if (
+                    len(tx.sale_order_ids) == 1
+                    and quotation
+                    and quotation._is_confirmation_amount_reached()
+                    and quotation._governance_blocking_reasons()
+                ):
+                    quotation._governance_hold_unattended(
+                        self.env._(
+                            "The customer paid %(amount)s online (%(reference)s)",
+                            amount=tx.amount,
+                            reference=tx.reference,
+                        )
+                    )
+                else:
+                    passing |= tx
+            return super(PaymentTransaction, passing)._check_amount_and_confirm_order()

@@ -169,7 +169,11 @@ class ResPartner(models.Model):
                 + values.get("orders", 0.0)
                 + values.get("draft", 0.0)
             )
-            limit = partner.commercial_partner_id._credit_limit_for(company)
+            limit = (
+                values["limit"]
+                if values
+                else partner.commercial_partner_id._credit_limit_for(company)
+            )
             partner.credit_exposure_receivable = values.get("receivable", 0.0)
             partner.credit_exposure_orders = values.get("orders", 0.0)
             partner.credit_exposure_draft = values.get("draft", 0.0)
@@ -267,45 +271,138 @@ class ResPartner(models.Model):
         return self.sudo().with_company(company).credit_overdue_tolerance_days
 
     def _credit_exposure_figures(self, company):
-        """Credit figures of the commercial partners ``self`` in ``company``.
+        """Credit figures of the customers of ``self`` in ``company``.
 
-        One aggregate query per bucket over indexed columns, whatever the
-        number of documents; every amount is converted to the company
-        currency at today's rate. Returns ``{partner_id: {receivable, overdue,
-        overdue_days, oldest_due, orders, draft}}``; contacts and addresses
-        roll up to their commercial partner.
+        See :meth:`_credit_exposure_data`, whose first part this is.
         """
-        result = {
-            partner_id: {
+        return self._credit_exposure_data(company)[0]
+
+    def _credit_exposure_data(self, company, orders=None):
+        """Credit figures of the customers of ``self`` in ``company``.
+
+        Two SQL queries, whatever the number of documents: the customers'
+        contacts and addresses, then ONE statement with the aggregates of
+        every bucket over indexed columns (covering partial indexes: an
+        index-only scan once the tables are vacuumed), Odoo's credit limit and
+        the own amounts of ``orders`` (sale orders). Contacts and addresses
+        roll up to their commercial partner. Every amount is converted to the
+        company currency at today's rate.
+
+        Returns ``(figures, own)``:
+
+        - ``figures``: ``{partner_id: values}`` for each partner of ``self``
+          and its commercial partner (both keys give the same dictionary):
+          ``commercial_id``, ``receivable``, ``overdue``, ``overdue_days``,
+          ``oldest_due``, ``orders``, ``draft`` and ``limit`` (Odoo's credit
+          limit when the company checks it, 0 otherwise);
+        - ``own``: ``{order_id: {open, included, down}}`` for the stored
+          orders of ``orders``: ``open`` is what the order still adds, in its
+          own currency (as :meth:`sale.order._credit_open_amount` computes it
+          from the lines), ``included`` its share of the customer's confirmed
+          orders and ``down`` the down payments invoiced on it and not deducted
+          yet (negative), both in company currency.
+        """
+        figures = {}
+        own = {}
+        order_ids = orders._origin.ids if orders else []
+        if not self.ids and not order_ids:
+            return figures, own
+        self._credit_flush()
+        today = fields.Date.context_today(self)
+        # The customers' commercial partners with their contacts and
+        # addresses, first: given as values, they let PostgreSQL size each
+        # part of the statement from its statistics.
+        member_of = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT member.id, member.commercial_partner_id
+                      FROM res_partner member
+                     WHERE member.commercial_partner_id IN (
+                           SELECT customer.commercial_partner_id
+                             FROM res_partner customer
+                            WHERE customer.id = ANY(%s))
+                    """,
+                    self.ids,
+                )
+            )
+        )
+        rows = self.env.execute_query(
+            self._credit_exposure_query(company, member_of, order_ids, today)
+        )
+        converter = self._credit_converter(company, today)
+        for kind, key, ref, amount, extra, oldest in rows:
+            if kind in ("open", "own"):
+                values = own.setdefault(
+                    key, {"open": 0.0, "included": 0.0, "down": 0.0}
+                )
+                if kind == "open":
+                    values["open"] = amount or 0.0
+                else:
+                    values["included"] += converter(ref, amount)
+                    values["down"] += converter(ref, extra)
+            elif kind == "limit":
+                self._credit_empty_figures(figures, key)["limit"] = amount or 0.0
+            else:  # receivable, orders, draft (only receivables are overdue)
+                # Contacts and addresses roll up to their commercial partner.
+                commercial_id = member_of.get(key) or key
+                values = self._credit_empty_figures(figures, commercial_id)
+                values[kind] += converter(ref, amount)
+                values["overdue"] += converter(ref, extra)
+                if oldest and (
+                    not values["oldest_due"] or oldest < values["oldest_due"]
+                ):
+                    values["oldest_due"] = oldest
+        rounding = company.currency_id.round
+        for values in figures.values():
+            for key in ("receivable", "overdue", "orders", "draft"):
+                values[key] = rounding(values[key])
+            if values["oldest_due"]:
+                values["overdue_days"] = (today - values["oldest_due"]).days
+        for partner_id in self.ids:
+            commercial_id = member_of.get(partner_id) or partner_id
+            figures[partner_id] = self._credit_empty_figures(figures, commercial_id)
+        return figures, own
+
+    @api.model
+    def _credit_empty_figures(self, figures, partner_id):
+        """The figures of ``partner_id`` in ``figures``, added if missing."""
+        if partner_id not in figures:
+            figures[partner_id] = {
+                "commercial_id": partner_id,
                 "receivable": 0.0,
                 "overdue": 0.0,
                 "overdue_days": 0,
                 "oldest_due": None,
                 "orders": 0.0,
                 "draft": 0.0,
+                "limit": 0.0,
             }
-            for partner_id in self.ids
-        }
-        if not self.ids:
-            return result
-        self._credit_flush()
-        today = fields.Date.context_today(self)
-        converter = self._credit_converter(company, today)
-        children = dict(
-            self.env.execute_query(
-                SQL(
-                    "SELECT id, commercial_partner_id FROM res_partner"
-                    " WHERE commercial_partner_id = ANY(%s)",
-                    self.ids,
-                )
-            )
-        )
-        child_ids = list(children)
-        # Open receivables: posted, unreconciled, receivable accounts.
-        rows = self.env.execute_query(
+        return figures[partner_id]
+
+    def _credit_exposure_query(self, company, member_of, order_ids, today):
+        """The statement of :meth:`_credit_exposure_data`.
+
+        ``member_of`` maps the customers' contacts and addresses to their
+        commercial partner. Rows ``(kind, key, ref, amount, extra, day)``:
+        ``receivable`` (key: partner, ref: currency, extra: overdue part, day:
+        oldest overdue due date), ``orders`` (key: partner, ref: currency),
+        ``draft`` (key: commercial partner, ref: currency), ``limit`` (key:
+        commercial partner), ``open`` (key: order, in the order currency) and
+        ``own`` (key: order, ref: currency, amount: counted with the
+        customer's orders, extra: down payments).
+
+        Contacts roll up in Python and the down payments are read once, for
+        the customers and the orders together: every join of big tables makes
+        PostgreSQL probe the ends of their indexes while planning.
+        """
+        members = list(member_of)
+        commercial_ids = sorted(set(member_of.values()))
+        branches = [
+            # Open receivables: posted, unreconciled, receivable accounts.
             SQL(
                 """
-                SELECT aml.partner_id, aml.currency_id,
+                SELECT 'receivable', aml.partner_id, aml.currency_id,
                        SUM(aml.amount_residual_currency),
                        SUM(aml.amount_residual_currency) FILTER (
                            WHERE aml.date_maturity < %(today)s
@@ -314,11 +411,11 @@ class ResPartner(models.Model):
                            WHERE aml.date_maturity < %(today)s
                              AND aml.amount_residual > 0)
                   FROM account_move_line aml
-                 WHERE aml.account_id = ANY(ARRAY(
+                 WHERE aml.partner_id = ANY(%(members)s)
+                   AND aml.company_id = %(company)s
+                   AND aml.account_id = ANY(ARRAY(
                            SELECT id FROM account_account
                             WHERE account_type = 'asset_receivable'))
-                   AND aml.partner_id = ANY(%(partners)s)
-                   AND aml.company_id = %(company)s
                    AND aml.parent_state = 'posted'
                    AND (aml.reconciled IS NULL OR aml.reconciled = false
                         OR aml.reconciled IS NOT true)
@@ -326,33 +423,19 @@ class ResPartner(models.Model):
               GROUP BY aml.partner_id, aml.currency_id
                 """,
                 today=today,
-                partners=child_ids,
+                members=members,
                 company=company.id,
-            )
-        )
-        for partner_id, currency_id, residual, overdue, oldest in rows:
-            values = result[children[partner_id]]
-            values["receivable"] += converter(currency_id, residual)
-            values["overdue"] += converter(currency_id, overdue)
-            if oldest and (not values["oldest_due"] or oldest < values["oldest_due"]):
-                values["oldest_due"] = oldest
-        # Confirmed orders still to invoice (down payments deducted).
-        rows = self.env["sale.order"]._credit_order_amount_rows(
-            SQL("line.order_partner_id"),
-            SQL(
-                "line.order_partner_id = ANY(%s) AND line.company_id = %s",
-                child_ids,
-                company.id,
             ),
-        )
-        for partner_id, currency_id, _kind, _open, amount in rows:
-            result[children[partner_id]]["orders"] += converter(currency_id, amount)
-        # Draft customer invoices minus draft credit notes.
-        rows = self.env.execute_query(
+            # Confirmed orders still to invoice (down payments deducted).
+            SQL(
+                "SELECT 'orders', key, currency_id, amount, NULL, NULL FROM (%s) o",
+                self._credit_order_amounts_sql("order_partner_id", members, company),
+            ),
+            # Draft customer invoices minus draft credit notes.
             SQL(
                 """
-                SELECT move.commercial_partner_id, move.currency_id,
-                       SUM(move.amount_total_in_currency_signed)
+                SELECT 'draft', move.commercial_partner_id, move.currency_id,
+                       SUM(move.amount_total_in_currency_signed), NULL, NULL
                   FROM account_move move
                  WHERE move.commercial_partner_id = ANY(%s)
                    AND move.company_id = %s
@@ -360,20 +443,146 @@ class ResPartner(models.Model):
                    AND move.move_type IN %s
               GROUP BY move.commercial_partner_id, move.currency_id
                 """,
-                self.ids,
+                commercial_ids,
                 company.id,
                 DRAFT_INVOICE_TYPES,
+            ),
+        ]
+        if company.account_use_credit_limit:
+            # sudo: credit_limit is restricted to accountants; the gate needs
+            # it for every user, portal and payment flows included. The ORM's
+            # own expression of the company-dependent value (default included).
+            partner = self.sudo().with_company(company)
+            branches.append(
+                SQL(
+                    """
+                    SELECT 'limit', partner.id, NULL, %s, NULL, NULL
+                      FROM res_partner partner
+                     WHERE partner.id = ANY(%s)
+                    """,
+                    partner._field_to_sql("partner", "credit_limit"),
+                    commercial_ids,
+                )
             )
+        if order_ids:
+            branches += [
+                # What the orders themselves still add, in their currency.
+                SQL(
+                    """
+                    SELECT 'open', line.order_id, NULL,
+                           SUM(CASE WHEN line.product_uom_qty > 0
+                                     AND line.display_type IS NULL
+                                     AND line.is_downpayment IS NOT TRUE
+                                    THEN line.price_total / line.product_uom_qty
+                                         * GREATEST(GREATEST(line.product_uom_qty,
+                                                             line.qty_delivered)
+                                                    - line.qty_invoiced, 0)
+                                    ELSE 0 END),
+                           NULL, NULL
+                      FROM sale_order_line line
+                     WHERE line.order_id = ANY(%s)
+                  GROUP BY line.order_id
+                    """,
+                    order_ids,
+                ),
+                # Their share of the customer's orders, their down payments.
+                SQL(
+                    """
+                    SELECT 'own', key, currency_id,
+                           CASE WHEN is_open THEN amount ELSE 0 END,
+                           CASE WHEN kind = 'down' THEN amount ELSE 0 END,
+                           NULL
+                      FROM (%s) o
+                    """,
+                    self._credit_order_amounts_sql(
+                        "order_id", order_ids, company, confirmed_only=False
+                    ),
+                ),
+            ]
+        return SQL(
+            """
+            WITH down AS MATERIALIZED (
+                -- Down payments invoiced (not cancelled) on confirmed orders
+                -- of the customers and on the orders asked for.
+                SELECT line.order_id, line.order_partner_id,
+                       line.state = 'sale' AS is_open, move.currency_id,
+                       CASE WHEN move.move_type = 'out_refund'
+                            THEN aml.price_total ELSE -aml.price_total END AS amount
+                  FROM sale_order_line line
+                  JOIN sale_order_line_invoice_rel rel
+                    ON rel.order_line_id = line.id
+                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                  JOIN account_move move ON move.id = aml.move_id
+                 WHERE line.is_downpayment
+                   AND line.company_id = %(company)s
+                   AND move.state != 'cancel'
+                   AND ((line.order_partner_id = ANY(%(members)s)
+                         AND line.state = 'sale')
+                        OR line.order_id = ANY(%(orders)s))
+            )
+            %(branches)s
+            """,
+            company=company.id,
+            members=members,
+            orders=order_ids,
+            branches=SQL(" UNION ALL ").join(branches),
         )
-        for partner_id, currency_id, amount in rows:
-            result[partner_id]["draft"] += converter(currency_id, amount)
-        rounding = company.currency_id.round
-        for values in result.values():
-            for key in ("receivable", "overdue", "orders", "draft"):
-                values[key] = rounding(values[key])
-            if values["oldest_due"]:
-                values["overdue_days"] = (today - values["oldest_due"]).days
-        return result
+
+    @api.model
+    def _credit_order_amounts_sql(self, key, ids, company, confirmed_only=True):
+        """Rows ``(key, currency_id, kind, is_open, amount)``: what orders
+        still invoice, for the statement of :meth:`_credit_exposure_query`
+        (whose ``down`` rows it reads).
+
+        ``key`` names the column (``order_partner_id`` or ``order_id``, stored
+        copies on the lines, so that one covering partial index answers) that
+        must be in ``ids``. ``kind`` is ``lines`` (taxed amount of the
+        quantities not invoiced yet, draft invoices counting as invoiced) or
+        ``down`` (minus the down payments invoiced and not deducted yet);
+        ``is_open`` says whether the row belongs to a confirmed order, the
+        only ones counted in the customer's exposure (``confirmed_only``).
+        """
+        # The state is only filtered (not selected) for the customer's orders,
+        # so that the covering partial index answers alone.
+        if confirmed_only:
+            state, is_open = SQL("line.state = 'sale'"), SQL("TRUE")
+            down_state = SQL("down.is_open")
+        else:
+            state, is_open = SQL("TRUE"), SQL("line.state = 'sale'")
+            down_state = SQL("TRUE")
+        return SQL(
+            """
+            SELECT key, currency_id, kind, is_open, SUM(amount) AS amount FROM (
+                SELECT %(line_key)s AS key, line.currency_id AS currency_id,
+                       'lines' AS kind, %(is_open)s AS is_open,
+                       CASE WHEN line.product_uom_qty > 0
+                             AND line.is_downpayment IS NOT TRUE
+                            THEN line.price_total / line.product_uom_qty
+                                 * GREATEST(GREATEST(line.product_uom_qty,
+                                                     line.qty_delivered)
+                                            - line.qty_invoiced, 0)
+                            ELSE 0 END AS amount
+                  FROM sale_order_line line
+                 WHERE %(line_key)s = ANY(%(ids)s)
+                   AND line.company_id = %(company)s
+                   AND %(state)s
+                   AND line.invoice_status != 'invoiced'
+                UNION ALL
+                SELECT %(down_key)s, down.currency_id, 'down', down.is_open,
+                       down.amount
+                  FROM down
+                 WHERE %(down_key)s = ANY(%(ids)s) AND %(down_state)s
+            ) amounts
+            GROUP BY key, currency_id, kind, is_open
+            """,
+            line_key=SQL.identifier("line", key),
+            down_key=SQL.identifier("down", key),
+            ids=ids,
+            company=company.id,
+            state=state,
+            is_open=is_open,
+            down_state=down_state,
+        )
 
     @api.model
     def _credit_converter(self, company, date):
@@ -436,6 +645,7 @@ class ResPartner(models.Model):
                 "qty_invoiced",
                 "price_total",
                 "is_downpayment",
+                "display_type",
                 "invoice_lines",
             ]
         )

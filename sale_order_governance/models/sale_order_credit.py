@@ -1,5 +1,7 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
@@ -23,6 +25,10 @@ CREDIT_ORDER_FIELDS = [
     "credit_blocked",
 ]
 
+# Key, in the cursor's scratch cache, of the credit decisions taken during one
+# confirmation (see SaleOrder._credit_decision_scope).
+CREDIT_DECISIONS_KEY = "sale_order_governance.credit_decisions"
+
 # Line fields whose change may raise the amount of a confirmed order.
 CREDIT_AMOUNT_LINE_FIELDS = {
     "product_id",
@@ -35,7 +41,7 @@ CREDIT_AMOUNT_LINE_FIELDS = {
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------
     # FIELDS
@@ -144,29 +150,38 @@ class SaleOrder(models.Model):
         for company, orders in self.grouped(
             lambda order: order.company_id or self.env.company
         ).items():
-            partners = orders.partner_id.commercial_partner_id.filtered("id")
-            figures = partners._credit_exposure_figures(company)
-            own = orders._credit_own_amounts(company, today)
+            # One statement for the customers' buckets, their credit limits
+            # and the orders' own amounts (see _credit_exposure_data).
+            figures, own = orders.partner_id.filtered("id")._credit_exposure_data(
+                company, orders
+            )
             convert = Partner._credit_converter(company, today)
-            rounding = company.currency_id.round
+            currency = company.currency_id
             for order in orders:
-                partner = order.partner_id.commercial_partner_id
-                values = figures.get(partner.id, {})
-                included, down = own.get(order._origin.id, (0.0, 0.0))
+                values = figures.get(order.partner_id.id) or {}
+                amounts = own.get(order._origin.id) or {}
                 this_order = 0.0
                 if order.state != "cancel":
-                    this_order = rounding(
-                        convert(order.currency_id.id, order._credit_open_amount())
-                        + down
+                    # A stored order is read from the database (its pending
+                    # changes flushed); a new one (form) from memory.
+                    if isinstance(order.id, int):
+                        open_amount = amounts.get("open", 0.0)
+                    else:
+                        open_amount = order._credit_open_amount()
+                    this_order = currency.round(
+                        convert(order.currency_id.id, open_amount)
+                        + amounts.get("down", 0.0)
                     )
-                others = rounding(values.get("orders", 0.0) - included)
+                others = currency.round(
+                    values.get("orders", 0.0) - amounts.get("included", 0.0)
+                )
                 exposure = (
                     values.get("receivable", 0.0)
                     + others
                     + values.get("draft", 0.0)
                     + this_order
                 )
-                limit = partner._credit_limit_for(company) if partner else 0.0
+                limit = values.get("limit", 0.0)
                 order.credit_exposure_receivable = values.get("receivable", 0.0)
                 order.credit_exposure_orders = others
                 order.credit_exposure_draft = values.get("draft", 0.0)
@@ -176,7 +191,7 @@ class SaleOrder(models.Model):
                 order.credit_overdue_days = values.get("overdue_days", 0)
                 order.credit_limit_active = limit
                 order.credit_limit_exceeded = bool(
-                    limit and company.currency_id.compare_amounts(exposure, limit) > 0
+                    limit and currency.compare_amounts(exposure, limit) > 0
                 )
 
     @api.depends(
@@ -288,9 +303,60 @@ class SaleOrder(models.Model):
     def _governance_blocking_reasons(self):
         reasons = super()._governance_blocking_reasons()
         if self.state in ("draft", "sent"):
-            self._credit_refresh()
-            reasons += self._credit_blocking_reasons("confirmation")
+            reasons += self._credit_confirmation_decision()[0]
         return reasons
+
+    def action_confirm(self):
+        # Button, RPC, mass confirmation, portal and payment: the gate, the
+        # state-write backstop and the override log share one decision.
+        with self._credit_decision_scope():
+            return super().action_confirm()
+
+    def _validate_order(self):
+        # Portal signature and checkout: the hold check and the confirmation
+        # share one decision.
+        with self._credit_decision_scope():
+            return super()._validate_order()
+
+    @contextlib.contextmanager
+    def _credit_decision_scope(self):
+        """Take the credit decision of an order once during this block.
+
+        A confirmation asks the credit gate up to three times (its error
+        check, the ``write`` backstop of the state, the override it relies
+        on); each would recompute the exposure. Inside the block the first
+        answer, computed on fresh figures, is kept per order and reused; it is
+        forgotten when the outermost block ends, so that any later check
+        reads the data again.
+        """
+        cache = self.env.cr.cache
+        if CREDIT_DECISIONS_KEY in cache:
+            yield
+            return
+        cache[CREDIT_DECISIONS_KEY] = {}
+        try:
+            yield
+        finally:
+            cache.pop(CREDIT_DECISIONS_KEY, None)
+
+    def _credit_confirmation_decision(self):
+        """``(reasons, override)`` of confirming this order now.
+
+        ``reasons``: the credit reasons that stop it (empty when it may be
+        confirmed); ``override``: the valid credit override it relies on, if
+        credit control would stop it otherwise. Decided on fresh figures, once
+        per order inside a :meth:`_credit_decision_scope`.
+        """
+        self.ensure_one()
+        decisions = self.env.cr.cache.get(CREDIT_DECISIONS_KEY)
+        decision = decisions.get(self.id) if decisions is not None else None
+        if decision is None:
+            self._credit_refresh()
+            decision = self._credit_release(self._credit_raw_reasons("confirmation"))
+            if decisions is not None and self.id:
+                decisions[self.id] = decision
+        reasons, override = decision
+        return list(reasons), override
 
     def _governance_hold_unattended(self, event):
         """Credit-blocked orders accepted online also go to the controllers."""
@@ -372,103 +438,6 @@ class SaleOrder(models.Model):
             if open_qty > 0:
                 amount += line.price_total / line.product_uom_qty * open_qty
         return amount
-
-    def _credit_own_amounts(self, company, today):
-        """{order id: (counted with the customer's orders, down payments)}.
-
-        The first figure is this order's share of the customer's confirmed
-        orders (so that it is not counted twice), the second the down
-        payments invoiced on it and not deducted yet (negative), both in
-        company currency.
-        """
-        # Only confirmed orders are counted with the customer's orders, and
-        # only down payment lines are invoiced apart: a plain quotation needs
-        # no query.
-        order_ids = [
-            order._origin.id
-            for order in self
-            if order._origin.id
-            and (
-                order._origin.state == "sale"
-                or any(line.is_downpayment for line in order._origin.order_line)
-            )
-        ]
-        if not order_ids:
-            return {}
-        self.env["res.partner"]._credit_flush()
-        convert = self.env["res.partner"]._credit_converter(company, today)
-        result = {order_id: [0.0, 0.0] for order_id in order_ids}
-        rows = self._credit_order_amount_rows(
-            SQL("line.order_id"),
-            SQL(
-                "line.order_id = ANY(%s) AND line.company_id = %s",
-                order_ids,
-                company.id,
-            ),
-            confirmed_only=False,
-        )
-        for order_id, currency_id, kind, is_open, amount in rows:
-            value = convert(currency_id, amount)
-            if is_open:
-                result[order_id][0] += value
-            if kind == "down":
-                result[order_id][1] += value
-        return {order_id: tuple(values) for order_id, values in result.items()}
-
-    @api.model
-    def _credit_order_amount_rows(self, key, where, confirmed_only=True):
-        """Rows (key, currency, kind, open, amount) of what orders still invoice.
-
-        ``key`` and ``where`` are SQL over ``line`` (``sale_order_line``, whose
-        customer, company and state are stored copies of the order's, so that
-        one partial index answers). ``kind`` is ``lines`` (taxed amount of the
-        quantities not invoiced yet, draft invoices counting as invoiced) or
-        ``down`` (minus the down payments invoiced and not deducted yet);
-        ``open`` says whether the row belongs to a confirmed order, the only
-        ones counted in the customer's exposure.
-        """
-        # The state is only filtered (not selected) for the customer's orders,
-        # so that the covering partial index answers alone.
-        if confirmed_only:
-            state, is_open = SQL("line.state = 'sale'"), SQL("TRUE")
-        else:
-            state, is_open = SQL("TRUE"), SQL("line.state = 'sale'")
-        return self.env.execute_query(
-            SQL(
-                """
-                SELECT key, currency_id, kind, is_open, SUM(amount) FROM (
-                    SELECT %(key)s AS key, line.currency_id AS currency_id,
-                           'lines' AS kind, %(is_open)s AS is_open,
-                           CASE WHEN line.product_uom_qty > 0
-                                 AND line.is_downpayment IS NOT TRUE
-                                THEN line.price_total / line.product_uom_qty
-                                     * GREATEST(GREATEST(line.product_uom_qty,
-                                                         line.qty_delivered)
-                                                - line.qty_invoiced, 0)
-                                ELSE 0 END AS amount
-                      FROM sale_order_line line
-                     WHERE %(where)s AND %(state)s
-                       AND line.invoice_status != 'invoiced'
-                    UNION ALL
-                    SELECT %(key)s, move.currency_id, 'down', %(is_open)s,
-                           CASE WHEN move.move_type = 'out_refund'
-                                THEN aml.price_total ELSE -aml.price_total END
-                      FROM sale_order_line line
-                      JOIN sale_order_line_invoice_rel rel
-                        ON rel.order_line_id = line.id
-                      JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                      JOIN account_move move ON move.id = aml.move_id
-                     WHERE %(where)s AND %(state)s AND line.is_downpayment
-                       AND move.state != 'cancel'
-                ) amounts
-                GROUP BY key, currency_id, kind, is_open
-                """,
-                key=key,
-                where=where,
-                state=state,
-                is_open=is_open,
-            )
-        )
 
     def _credit_pending_deliveries(self):
         self.ensure_one()
@@ -601,9 +570,24 @@ class SaleOrder(models.Model):
     def _credit_blocking_reasons(self, stage, extra=0.0):
         """Credit reasons that stop this order; empty when it may proceed."""
         self.ensure_one()
-        reasons = self._credit_raw_reasons(stage, extra=extra)
-        if not reasons or self._credit_valid_override(extra=extra):
-            return []
+        raw = self._credit_raw_reasons(stage, extra=extra)
+        return self._credit_release(raw, extra=extra)[0]
+
+    def _credit_release(self, raw_reasons, extra=0.0):
+        """``(reasons, override)``: ``raw_reasons`` once overrides apply.
+
+        A valid override releases the order (no reason left, the override
+        returned); otherwise the reasons stay, with a hint about the latest
+        override if there is one.
+        """
+        self.ensure_one()
+        no_override = self.env["sale.credit.override"]
+        if not raw_reasons:
+            return [], no_override
+        override = self._credit_valid_override(extra=extra)
+        if override:
+            return [], override
+        reasons = list(raw_reasons)
         latest = self.sudo().credit_override_ids.sorted("id", reverse=True)[:1]
         if latest:
             today = fields.Date.context_today(self)
@@ -624,15 +608,12 @@ class SaleOrder(models.Model):
                     ),
                 )
             reasons.append(hint)
-        return reasons
+        return reasons, no_override
 
     def _credit_used_override(self):
         """The override a confirmation relies on (credit reasons otherwise)."""
         self.ensure_one()
-        self._credit_refresh()
-        if not self._credit_raw_reasons("confirmation"):
-            return self.env["sale.credit.override"]
-        return self._credit_valid_override()
+        return self._credit_confirmation_decision()[1]
 
     def _credit_controllers(self):
         self.ensure_one()
@@ -740,7 +721,7 @@ class SaleOrder(models.Model):
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _inherit = "sale.order.line"  # pylint: disable=consider-merging-classes-inherited
 
     def init(self):
         res = super().init()

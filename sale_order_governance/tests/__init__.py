@@ -9,6 +9,7 @@ from . import test_reviewer_experience
 from . import test_sla
 from . import test_ui
 from . import test_credit
+from . import test_credit_performance
 from . import test_review_performance
 from . import test_tracking
 from . import test_reports
