@@ -14,6 +14,7 @@ from . import sale_order_change_request
 from . import sale_order_cancel_reason
 from . import sale_order_cancel_request
 from . import payment_transaction
+from . import credit_exposure_mixin
 from . import res_partner_credit
 from . import sale_credit_override
 from . import sale_order_credit

@@ -21,7 +21,8 @@ DRAFT_INVOICE_TYPES = ("out_invoice", "out_refund", "out_receipt")
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "sale.credit.exposure.mixin"]
 
     # ------------------------------------------------------------
     # FIELDS: credit policy (per company, read on the commercial partner)
@@ -71,52 +72,9 @@ class ResPartner(models.Model):
         "res.currency",
         compute="_compute_credit_currency_id",
     )
-    credit_exposure_receivable = fields.Monetary(
-        string="Open Receivables",
-        compute="_compute_credit_exposure",
-        currency_field="credit_currency_id",
-        compute_sudo=True,
-    )
-    credit_exposure_orders = fields.Monetary(
-        string="Confirmed Orders Not Invoiced",
-        compute="_compute_credit_exposure",
-        currency_field="credit_currency_id",
-        compute_sudo=True,
-    )
-    credit_exposure_draft = fields.Monetary(
-        string="Draft Invoices",
-        compute="_compute_credit_exposure",
-        currency_field="credit_currency_id",
-        compute_sudo=True,
-        help="Draft customer invoices minus draft credit notes.",
-    )
     credit_exposure = fields.Monetary(
         compute="_compute_credit_exposure",
         currency_field="credit_currency_id",
-        compute_sudo=True,
-    )
-    credit_overdue_amount = fields.Monetary(
-        string="Overdue Amount",
-        compute="_compute_credit_exposure",
-        currency_field="credit_currency_id",
-        compute_sudo=True,
-    )
-    credit_overdue_days = fields.Integer(
-        string="Oldest Overdue (Days)",
-        compute="_compute_credit_exposure",
-        compute_sudo=True,
-    )
-    credit_limit_active = fields.Monetary(
-        string="Active Credit Limit",
-        compute="_compute_credit_exposure",
-        currency_field="credit_currency_id",
-        compute_sudo=True,
-        help="The customer's credit limit when the company checks credit "
-        "limits (Invoicing settings: Sales Credit Limit); zero means no limit.",
-    )
-    credit_limit_exceeded = fields.Boolean(
-        string="Over Credit Limit",
-        compute="_compute_credit_exposure",
         compute_sudo=True,
     )
     credit_override_ids = fields.One2many(

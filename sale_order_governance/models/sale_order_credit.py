@@ -41,7 +41,11 @@ CREDIT_AMOUNT_LINE_FIELDS = {
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+    _name = "sale.order"
+    _inherit = [  # pylint: disable=consider-merging-classes-inherited
+        "sale.order",
+        "sale.credit.exposure.mixin",
+    ]
 
     # ------------------------------------------------------------
     # FIELDS
@@ -49,26 +53,6 @@ class SaleOrder(models.Model):
 
     credit_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
-    )
-    credit_exposure_receivable = fields.Monetary(
-        string="Open Receivables",
-        compute="_compute_credit_exposure",
-        currency_field="credit_currency_id",
-        compute_sudo=True,
-    )
-    credit_exposure_orders = fields.Monetary(
-        string="Confirmed Orders Not Invoiced",
-        compute="_compute_credit_exposure",
-        currency_field="credit_currency_id",
-        compute_sudo=True,
-        help="What other confirmed orders of the customer still have to invoice.",
-    )
-    credit_exposure_draft = fields.Monetary(
-        string="Draft Invoices",
-        compute="_compute_credit_exposure",
-        currency_field="credit_currency_id",
-        compute_sudo=True,
-        help="Draft customer invoices minus draft credit notes.",
     )
     credit_exposure_order = fields.Monetary(
         string="This Order",
@@ -85,28 +69,6 @@ class SaleOrder(models.Model):
         help="Open receivables + confirmed orders not invoiced + draft invoices "
         "+ this order, for the commercial customer in this company, in company "
         "currency at today's rate.",
-    )
-    credit_overdue_amount = fields.Monetary(
-        string="Overdue Amount",
-        compute="_compute_credit_exposure",
-        currency_field="credit_currency_id",
-        compute_sudo=True,
-    )
-    credit_overdue_days = fields.Integer(
-        string="Oldest Overdue (Days)",
-        compute="_compute_credit_exposure",
-        compute_sudo=True,
-    )
-    credit_limit_active = fields.Monetary(
-        string="Credit Limit",
-        compute="_compute_credit_exposure",
-        currency_field="credit_currency_id",
-        compute_sudo=True,
-    )
-    credit_limit_exceeded = fields.Boolean(
-        string="Over Credit Limit",
-        compute="_compute_credit_exposure",
-        compute_sudo=True,
     )
     credit_blocked_reason = fields.Text(
         string="Credit Block",
