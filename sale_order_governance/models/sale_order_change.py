@@ -153,52 +153,34 @@ class SaleOrder(models.Model):
     def action_request_change(self):
         self.ensure_one()
         self._governance_check_confirmed()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sale_order_governance.sale_order_change_request_action"
-        )
-        action.update(
-            {
-                "views": [(False, "form")],
-                "view_mode": "form",
-                "target": "current",
-                "context": {"default_order_id": self.id},
-            }
-        )
-        return action
+        return self._governance_request_action("change", new=True)
 
     def action_request_cancellation(self):
         self.ensure_one()
         self._governance_check_confirmed()
         self._governance_check_cancellable()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sale_order_governance.sale_order_cancel_request_action"
-        )
-        action.update(
-            {
-                "views": [(False, "form")],
-                "view_mode": "form",
-                "target": "current",
-                "context": {"default_order_id": self.id},
-            }
-        )
-        return action
+        return self._governance_request_action("cancel", new=True)
 
     def action_view_change_requests(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sale_order_governance.sale_order_change_request_action"
-        )
-        action["domain"] = [("order_id", "=", self.id)]
-        action["context"] = {"default_order_id": self.id}
-        return action
+        return self._governance_request_action("change")
 
     def action_view_cancel_requests(self):
         self.ensure_one()
+        return self._governance_request_action("cancel")
+
+    def _governance_request_action(self, kind, new=False):
+        """The change or cancel requests of this order, or a new one."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sale_order_governance.sale_order_cancel_request_action"
+            f"sale_order_governance.sale_order_{kind}_request_action"
         )
-        action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {"default_order_id": self.id}
+        if new:
+            action.update(
+                {"views": [(False, "form")], "view_mode": "form", "target": "current"}
+            )
+        else:
+            action["domain"] = [("order_id", "=", self.id)]
         return action
 
     # ------------------------------------------------------------
