@@ -144,13 +144,13 @@ def main():
         )
         governed.action_submit_for_review()
         for department in ("sales", "finance", "warehouse"):
-            reviews = governed.review_ids.filtered(
+            reviews = governed.governance_review_ids.filtered(
                 lambda r, d=department: r.state == "pending" and r.department == d
             )
             reviews.with_user(reviewers[department]).action_approve()
         env.flush_all()
         assert governed.review_state == "approved", governed.review_state
-        assert len(governed.review_ids) == 3
+        assert len(governed.governance_review_ids) == 3
         assert not vanilla._review_applicable_stages()
         assert vanilla.review_state == "not_submitted"
 

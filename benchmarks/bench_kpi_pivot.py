@@ -95,8 +95,9 @@ def generate_orders(env, args, partner, users, teams):
             INSERT INTO sale_order (
                 name, company_id, partner_id, partner_invoice_id,
                 partner_shipping_id, user_id, team_id, currency_id, pricelist_id,
-                date_order, picking_policy, state, review_state, review_round,
-                governance_stage, late_risk, commitment_date, submitted_date,
+                date_order, picking_policy, state, review_state,
+                governance_review_round, governance_stage, late_risk, commitment_date,
+                submitted_date,
                 approved_date, delivered_date, paid_date, closed_date,
                 amount_untaxed, amount_tax, amount_total, margin, currency_rate,
                 invoice_status, create_uid, write_uid, create_date, write_date)

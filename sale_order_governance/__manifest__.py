@@ -4,7 +4,7 @@
     "name": "Sale Order Governance",
     "summary": "Enforce the sales-order policy: department reviews with SLA, "
     "credit control, countersigned changes and cancellations, KPIs",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sale-order-governance/sale_order_governance",
     "author": "sale_order_governance contributors",

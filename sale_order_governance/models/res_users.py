@@ -6,7 +6,7 @@ from odoo import fields, models
 class ResUsers(models.Model):
     _inherit = "res.users"
 
-    review_substitute_id = fields.Many2one(
+    governance_review_substitute_id = fields.Many2one(
         "res.users",
         string="Review Substitute on Time Off",
         domain=[("share", "=", False)],
@@ -16,8 +16,8 @@ class ResUsers(models.Model):
 
     @property
     def SELF_WRITEABLE_FIELDS(self):
-        return super().SELF_WRITEABLE_FIELDS + ["review_substitute_id"]
+        return super().SELF_WRITEABLE_FIELDS + ["governance_review_substitute_id"]
 
     @property
     def SELF_READABLE_FIELDS(self):
-        return super().SELF_READABLE_FIELDS + ["review_substitute_id"]
+        return super().SELF_READABLE_FIELDS + ["governance_review_substitute_id"]

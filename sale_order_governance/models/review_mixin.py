@@ -38,23 +38,33 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         tracking=True,
         readonly=True,
     )
-    review_submitted_at = fields.Datetime(copy=False, readonly=True)
-    review_round = fields.Integer(copy=False, readonly=True)
-    review_base_round = fields.Integer(
+    governance_review_submitted_at = fields.Datetime(
+        string="Review Submitted At", copy=False, readonly=True
+    )
+    governance_review_round = fields.Integer(
+        string="Review Round", copy=False, readonly=True
+    )
+    governance_review_base_round = fields.Integer(
+        string="Review Base Round",
         copy=False,
         readonly=True,
         help="First round whose approvals may be kept after a request for changes.",
     )
-    review_changes_requested = fields.Boolean(
+    governance_review_changes_requested = fields.Boolean(
         string="Changes Requested",
         copy=False,
         readonly=True,
         help="A reviewer sent the record back for changes; on resubmission the "
         "stages whose evidence did not change keep their approval.",
     )
-    review_fingerprint = fields.Char(copy=False, readonly=True)
-    review_can_decide = fields.Boolean(compute="_compute_review_can_decide")
-    review_overdue = fields.Boolean(
+    governance_review_fingerprint = fields.Char(
+        string="Review Fingerprint", copy=False, readonly=True
+    )
+    governance_review_can_decide = fields.Boolean(
+        string="Review Can Decide", compute="_compute_review_can_decide"
+    )
+    governance_review_overdue = fields.Boolean(
+        string="Review Overdue",
         compute="_compute_review_overdue",
         search="_search_review_overdue",
     )
@@ -80,7 +90,7 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         )
         ids = set(pending.mapped("res_id"))
         for record in self:
-            record.review_can_decide = record.id in ids
+            record.governance_review_can_decide = record.id in ids
 
     @api.depends("review_state")
     def _compute_review_overdue(self):
@@ -94,7 +104,7 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         )
         ids = set(overdue.mapped("res_id"))
         for record in self:
-            record.review_overdue = record.id in ids
+            record.governance_review_overdue = record.id in ids
 
     def _search_review_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -261,7 +271,7 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         to_ask = stages - kept.stage_id
         order = self._review_order()
         owners = self._review_owner_users() | self.env.user
-        new_round = self.review_round + 1
+        new_round = self.governance_review_round + 1
         vals_list = []
         for stage in to_ask:
             reviewers = stage._get_reviewers(order.company_id) - owners
@@ -296,13 +306,13 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         self.sudo().write(
             {
                 "review_state": "in_review" if to_ask else "approved",
-                "review_submitted_at": fields.Datetime.now(),
-                "review_fingerprint": self._review_compute_fingerprint(),
-                "review_round": new_round,
-                "review_base_round": self.review_base_round
-                if self.review_changes_requested
+                "governance_review_submitted_at": fields.Datetime.now(),
+                "governance_review_fingerprint": self._review_compute_fingerprint(),
+                "governance_review_round": new_round,
+                "governance_review_base_round": self.governance_review_base_round
+                if self.governance_review_changes_requested
                 else new_round,
-                "review_changes_requested": False,
+                "governance_review_changes_requested": False,
             }
         )
         if kept:
@@ -335,11 +345,12 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         earlier step had to be asked again.
         """
         kept = self.env["sale.order.review"]
-        if not self.review_changes_requested:
+        if not self.governance_review_changes_requested:
             return kept
         approved = reviews.filtered(
             lambda review: (
-                review.state == "approved" and review.round >= self.review_base_round
+                review.state == "approved"
+                and review.round >= self.governance_review_base_round
             )
         ).sorted("decided_at")
         latest = {review.stage_id: review for review in approved}
@@ -416,7 +427,10 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         self._review_reviews()._cancel()
         # sudo: the reviewer may only read the record.
         self.sudo().write(
-            {"review_state": "not_submitted", "review_changes_requested": True}
+            {
+                "review_state": "not_submitted",
+                "governance_review_changes_requested": True,
+            }
         )
         message = self.env._(
             "Changes requested by %(user)s at %(stages)s: %(comment)s",
@@ -443,8 +457,8 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
             record.sudo().write(
                 {
                     "review_state": "not_submitted",
-                    "review_fingerprint": False,
-                    "review_changes_requested": False,
+                    "governance_review_fingerprint": False,
+                    "governance_review_changes_requested": False,
                 }
             )
             record._review_post(
@@ -458,7 +472,10 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         for record in self:
             if record.review_state not in ("in_review", "approved"):
                 continue
-            if record._review_compute_fingerprint() != record.review_fingerprint:
+            if (
+                record._review_compute_fingerprint()
+                != record.governance_review_fingerprint
+            ):
                 record._review_reset(
                     self.env._("it was modified after it was submitted")
                 )

@@ -13,11 +13,11 @@ REQUEST_PROTECTED_FIELDS = frozenset(
         "requested_by_id",
         "order_progress",
         "review_state",
-        "review_submitted_at",
-        "review_fingerprint",
-        "review_round",
-        "review_base_round",
-        "review_changes_requested",
+        "governance_review_submitted_at",
+        "governance_review_fingerprint",
+        "governance_review_round",
+        "governance_review_base_round",
+        "governance_review_changes_requested",
     }
 )
 # The content reviewers decide on: frozen once submitted.
@@ -112,7 +112,7 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
         index=True,
         tracking=True,
     )
-    review_ids = fields.One2many(
+    governance_review_ids = fields.One2many(
         "sale.order.review",
         "res_id",
         string="Reviews",
@@ -164,7 +164,7 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_submitted(self):
         for request in self:
-            if request.state != "draft" or request.review_ids:
+            if request.state != "draft" or request.governance_review_ids:
                 raise UserError(
                     self.env._(
                         "The %(kind)s %(request)s was submitted: it stays as a "

@@ -33,7 +33,7 @@ class SaleOrder(models.Model):
     # FIELDS
     # ------------------------------------------------------------
 
-    review_ids = fields.One2many(
+    governance_review_ids = fields.One2many(
         "sale.order.review",
         "order_id",
         string="Reviews",
@@ -41,7 +41,9 @@ class SaleOrder(models.Model):
         copy=False,
         readonly=True,
     )
-    review_count = fields.Integer(compute="_compute_review_count")
+    governance_review_count = fields.Integer(
+        string="Review Count", compute="_compute_review_count"
+    )
     governance_blocking_reason = fields.Text(
         string="Why It Cannot Be Confirmed",
         compute="_compute_governance_blocking_reason",
@@ -58,7 +60,7 @@ class SaleOrder(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
-    @api.depends("review_ids")
+    @api.depends("governance_review_ids")
     def _compute_review_count(self):
         counts = dict(
             self.env["sale.order.review"]._read_group(
@@ -68,7 +70,7 @@ class SaleOrder(models.Model):
             )
         )
         for order in self:
-            order.review_count = counts.get(order, 0)
+            order.governance_review_count = counts.get(order, 0)
 
     @api.depends("state", "review_state", "order_line", "partner_id")
     def _compute_governance_blocking_reason(self):
@@ -125,7 +127,9 @@ class SaleOrder(models.Model):
         if self.state not in ("draft", "sent") or self.review_state == "approved":
             return []
         if self.review_state == "in_review":
-            waiting = self.review_ids.filtered(lambda r: r.state == "pending")
+            waiting = self.governance_review_ids.filtered(
+                lambda r: r.state == "pending"
+            )
             return [
                 self.env._(
                     "Order %(order)s is still in review, waiting for: %(stages)s.",
@@ -134,7 +138,9 @@ class SaleOrder(models.Model):
                 )
             ]
         if self.review_state == "rejected":
-            rejected = self.review_ids.filtered(lambda r: r.state == "rejected")[:1]
+            rejected = self.governance_review_ids.filtered(
+                lambda r: r.state == "rejected"
+            )[:1]
             return [
                 self.env._(
                     "Order %(order)s was rejected at review %(stage)s (%(reason)s). "

@@ -73,7 +73,9 @@ class SaleOrder(models.Model):
         copy=False,
         readonly=True,
     )
-    change_request_count = fields.Integer(compute="_compute_request_counts")
+    governance_change_request_count = fields.Integer(
+        string="Change Request Count", compute="_compute_request_counts"
+    )
     cancel_request_ids = fields.One2many(
         "sale.order.cancel.request",
         "order_id",
@@ -81,8 +83,10 @@ class SaleOrder(models.Model):
         copy=False,
         readonly=True,
     )
-    cancel_request_count = fields.Integer(compute="_compute_request_counts")
-    request_review_ids = fields.One2many(
+    governance_cancel_request_count = fields.Integer(
+        string="Cancel Request Count", compute="_compute_request_counts"
+    )
+    governance_request_review_ids = fields.One2many(
         "sale.order.review",
         "order_id",
         string="Request Reviews",
@@ -115,8 +119,8 @@ class SaleOrder(models.Model):
             )
         )
         for order in self:
-            order.change_request_count = change_counts.get(order, 0)
-            order.cancel_request_count = cancel_counts.get(order, 0)
+            order.governance_change_request_count = change_counts.get(order, 0)
+            order.governance_cancel_request_count = cancel_counts.get(order, 0)
 
     # ------------------------------------------------------------
     # CRUD

@@ -117,7 +117,11 @@ class SaleReviewDelegation(models.Model):
                         ("state", "=", "validate"),
                         ("request_date_from", "<=", day),
                         ("request_date_to", ">=", day),
-                        ("employee_id.user_id.review_substitute_id", "=", user.id),
+                        (
+                            "employee_id.user_id.governance_review_substitute_id",
+                            "=",
+                            user.id,
+                        ),
                     ]
                 )
             )

@@ -230,7 +230,8 @@ class SaleGovernanceReport(models.Model):
                    CASE WHEN o.submitted_date IS NOT NULL
                              AND o.approved_date IS NOT NULL
                              AND o.review_state = 'approved'
-                        THEN CASE WHEN o.review_round = 1 THEN 100.0 ELSE 0.0 END
+                        THEN CASE WHEN o.governance_review_round = 1
+                                  THEN 100.0 ELSE 0.0 END
                    END AS first_pass_rate,
                    COALESCE(chg.n, 0) AS change_request_count,
                    COALESCE(cnl.n, 0) AS cancel_request_count,

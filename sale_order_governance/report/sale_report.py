@@ -17,11 +17,11 @@ class SaleReport(models.Model):
     governance_stage = fields.Selection(
         GOVERNANCE_STAGES, string="Order Stage", readonly=True
     )
-    late_risk = fields.Boolean(readonly=True)
+    governance_late_risk = fields.Boolean(string="Late Risk", readonly=True)
 
     def _select_additional_fields(self):
         res = super()._select_additional_fields()
         # s.id is grouped on: its columns may be selected as they are.
         res["governance_stage"] = "s.governance_stage"
-        res["late_risk"] = "s.late_risk"
+        res["governance_late_risk"] = "s.late_risk"
         return res

@@ -143,7 +143,7 @@ class GovernanceCase(TransactionCase):
         )
 
     def _approve_pending(self, order, user, comment=None):
-        reviews = order.review_ids.filtered(
+        reviews = order.governance_review_ids.filtered(
             lambda review: (
                 review.state == "pending" and user in review.reviewer_user_ids
             )

@@ -65,14 +65,14 @@ class TestCancelRequest(RequestCase):
         self.assertEqual(request.open_picking_ids, picking)
         request.with_user(self.salesperson).action_submit()
         self.assertEqual(request.state, "in_review")
-        self.assertEqual(request.review_ids.stage_id, self.stage_sales)
+        self.assertEqual(request.governance_review_ids.stage_id, self.stage_sales)
         self.assertEqual(order.state, "sale")
         self._approve_request(request, self.sales_manager)
         self.assertEqual(request.state, "done")
         self.assertEqual(order.state, "cancel")
         self.assertEqual(picking.state, "cancel")
-        self.assertEqual(order.cancel_request_count, 1)
-        self.assertTrue(request.review_ids.evidence)
+        self.assertEqual(order.governance_cancel_request_count, 1)
+        self.assertTrue(request.governance_review_ids.evidence)
 
     def test_fully_delivered_refused(self):
         order = self._confirmed_order()
@@ -114,13 +114,14 @@ class TestCancelRequest(RequestCase):
         with self.assertRaisesRegex(UserError, "Cost handling"):
             request.with_user(self.salesperson).action_submit()
         self.assertEqual(request.state, "draft")
-        self.assertFalse(request.review_ids)
+        self.assertFalse(request.governance_review_ids)
         request.with_user(self.salesperson).write(
             {"cost_handling": "Customer keeps the 2 shipped units and pays them."}
         )
         request.with_user(self.salesperson).action_submit()
         self.assertEqual(
-            request.review_ids.stage_id, self.stage_sales | self.stage_management
+            request.governance_review_ids.stage_id,
+            self.stage_sales | self.stage_management,
         )
         self._approve_request(request, self.sales_manager)
         self.assertEqual(order.state, "sale", "management has not approved yet")
@@ -134,7 +135,7 @@ class TestCancelRequest(RequestCase):
         order = self._confirmed_order([(self.product, 5, 100.0)])
         request = self._cancel_request(order)
         request.with_user(self.salesperson).action_submit()
-        self.assertEqual(request.review_ids.stage_id, self.stage_sales)
+        self.assertEqual(request.governance_review_ids.stage_id, self.stage_sales)
         self._deliver(order, {self.product: 1.0})
         backorder = self._open_picking(order)
         # The savepoint stands for the transaction of the reviewer's click.
@@ -146,14 +147,14 @@ class TestCancelRequest(RequestCase):
         self.assertEqual(request.state, "in_review")
         self.assertEqual(order.state, "sale")
         self.assertEqual(backorder.state, "assigned")
-        self.assertEqual(request.review_ids.state, "pending")
+        self.assertEqual(request.governance_review_ids.state, "pending")
 
     def test_four_eyes_on_cancel_reviews(self):
         self.stage_sales.reviewer_user_ids |= self.general_manager
         order = self._confirmed_order(user=self.sales_manager)
         request = self._cancel_request(order, user=self.sales_manager)
         request.with_user(self.sales_manager).action_submit()
-        review = request.review_ids
+        review = request.governance_review_ids
         self.assertEqual(review.reviewer_user_ids, self.general_manager)
         with self.assertRaisesRegex(AccessError, "four-eyes"):
             review.with_user(self.sales_manager).action_approve()
@@ -164,7 +165,7 @@ class TestCancelRequest(RequestCase):
         order = self._confirmed_order()
         request = self._cancel_request(order)
         request.with_user(self.salesperson).action_submit()
-        review = request.review_ids
+        review = request.governance_review_ids
         for user in (self.finance_user, self.general_manager):
             with self.assertRaisesRegex(AccessError, "not a reviewer"):
                 review.with_user(user).action_approve()
@@ -179,7 +180,7 @@ class TestCancelRequest(RequestCase):
         picking = self._open_picking(order)
         request = self._cancel_request(order)
         request.with_user(self.salesperson).action_submit()
-        request.review_ids.with_user(self.sales_manager).action_reject(
+        request.governance_review_ids.with_user(self.sales_manager).action_reject(
             "Customer must pay"
         )
         self.assertEqual(request.state, "rejected")

@@ -52,7 +52,9 @@ class TestChangeRequest(RequestCase):
         )
 
     def _pending_stages(self, request):
-        return request.review_ids.filtered(lambda r: r.state == "pending").stage_id
+        return request.governance_review_ids.filtered(
+            lambda r: r.state == "pending"
+        ).stage_id
 
     # ------------------------------------------------------------
     # Direct edits of confirmed orders
@@ -194,8 +196,10 @@ class TestChangeRequest(RequestCase):
         self.assertEqual(request.state, "in_review")
         self._approve_request(request, self.finance_user)
         self.assertEqual(request.state, "approved")
-        self.assertTrue(all(review.evidence for review in request.review_ids))
-        self.assertIn("new_qty", request.review_ids[0].evidence["lines"][0])
+        self.assertTrue(
+            all(review.evidence for review in request.governance_review_ids)
+        )
+        self.assertIn("new_qty", request.governance_review_ids[0].evidence["lines"][0])
         # Still nothing changed on the order until it is applied.
         self.assertEqual(line.product_uom_qty, 2.0)
         untaxed = order.amount_untaxed
@@ -204,7 +208,7 @@ class TestChangeRequest(RequestCase):
         self.assertRecordValues(line, [{"product_uom_qty": 5.0, "price_unit": 90.0}])
         self.assertAlmostEqual(order.amount_untaxed - untaxed, 250.0)
         self.assertEqual(self._move_qty(order, self.product), 5.0)
-        self.assertEqual(order.change_request_count, 1)
+        self.assertEqual(order.governance_change_request_count, 1)
 
     def test_request_from_order_button_prefilled(self):
         order = self._confirmed_order(
@@ -292,7 +296,7 @@ class TestChangeRequest(RequestCase):
         with self.assertRaisesRegex(UserError, "below the 3.0 already delivered"):
             again.with_user(self.salesperson).action_submit()
         self.assertEqual(again.state, "draft")
-        self.assertFalse(again.review_ids)
+        self.assertFalse(again.governance_review_ids)
 
     def test_qty_below_invoiced_refused(self):
         order = self._confirmed_order([(self.product, 4, 100.0)])
@@ -350,11 +354,11 @@ class TestChangeRequest(RequestCase):
         with self.assertRaisesRegex(UserError, "loss amount"):
             request.with_user(self.salesperson).action_submit()
         self.assertEqual(request.state, "draft")
-        self.assertFalse(request.review_ids)
+        self.assertFalse(request.governance_review_ids)
         request.with_user(self.salesperson).write({"loss_amount": 120.0})
         request.with_user(self.salesperson).action_submit()
         self.assertEqual(
-            request.review_ids.stage_id,
+            request.governance_review_ids.stage_id,
             self.stage_production | self.stage_purchase | self.stage_management,
         )
         self._approve_request(request, self.production_user)
@@ -395,7 +399,9 @@ class TestChangeRequest(RequestCase):
         request = self._change_request(order, {line: {"new_discount": 15.0}})
         request.with_user(self.salesperson).action_submit()
         self.assertEqual(self._pending_stages(request), self.stage_finance)
-        request.review_ids.with_user(self.finance_user).action_reject("Too generous")
+        request.governance_review_ids.with_user(self.finance_user).action_reject(
+            "Too generous"
+        )
         self.assertEqual(request.state, "rejected")
         with self.assertRaisesRegex(UserError, "not approved"):
             request.with_user(self.salesperson).action_apply()
@@ -406,9 +412,9 @@ class TestChangeRequest(RequestCase):
         line = order.order_line
         request = self._change_request(order, {line: {"new_discount": 30.0}})
         request.with_user(self.salesperson).action_submit()
-        request.review_ids.with_user(self.finance_user).action_request_changes(
-            "20 % at most"
-        )
+        request.governance_review_ids.with_user(
+            self.finance_user
+        ).action_request_changes("20 % at most")
         self.assertEqual(request.state, "draft")
         request.line_ids.with_user(self.salesperson).write({"new_discount": 20.0})
         self._submit_request(request, self.finance_user)
@@ -424,7 +430,7 @@ class TestChangeRequest(RequestCase):
             order, {order.order_line: {"new_price_unit": 95.0}}
         )
         request.with_user(self.salesperson).action_submit()
-        review = request.review_ids
+        review = request.governance_review_ids
         self.assertEqual(review.reviewer_user_ids, self.finance_user)
         with self.assertRaisesRegex(AccessError, "four-eyes"):
             review.with_user(self.salesperson).action_approve()

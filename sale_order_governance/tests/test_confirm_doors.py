@@ -72,7 +72,7 @@ class TestConfirmDoors(DoorsCommon):
         self._assert_held(order)
         self.assertEqual(order.state, "sent")
         self.assertEqual(order.review_state, "in_review", "submitted on its own")
-        self.assertEqual(order.review_ids.submitted_by_id, self.salesperson)
+        self.assertEqual(order.governance_review_ids.submitted_by_id, self.salesperson)
         # Once approved, the salesperson confirms it as usual.
         self._approve_pending(order, self.sales_manager)
         order.with_user(self.salesperson).action_confirm()

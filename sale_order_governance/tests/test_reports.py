@@ -111,7 +111,9 @@ class TestGovernanceReports(GovernanceCase):
 
     @classmethod
     def _approve(cls, order):
-        reviews = order.review_ids.filtered(lambda review: review.state == "pending")
+        reviews = order.governance_review_ids.filtered(
+            lambda review: review.state == "pending"
+        )
         reviews.with_user(cls.sales_manager).action_approve()
 
     @classmethod
@@ -136,7 +138,9 @@ class TestGovernanceReports(GovernanceCase):
         with freeze_time("2026-03-03 09:00:00"):
             b.with_user(seller).action_submit_for_review()
         with freeze_time("2026-03-03 10:00:00"):
-            b.review_ids.with_user(cls.sales_manager).action_reject("Wrong price")
+            b.governance_review_ids.with_user(cls.sales_manager).action_reject(
+                "Wrong price"
+            )
         with freeze_time("2026-03-03 11:00:00"):
             b.with_user(seller).action_submit_for_review()
         with freeze_time("2026-03-04 10:00:00"):
@@ -196,11 +200,11 @@ class TestGovernanceReports(GovernanceCase):
         self.assertRecordValues(
             a | b | c | d | e,
             [
-                {"governance_stage": "shipped", "review_round": 1},
-                {"governance_stage": "shipped", "review_round": 2},
-                {"governance_stage": "in_review", "review_round": 1},
-                {"governance_stage": "to_ship", "review_round": 0},
-                {"governance_stage": "cancel", "review_round": 0},
+                {"governance_stage": "shipped", "governance_review_round": 1},
+                {"governance_stage": "shipped", "governance_review_round": 2},
+                {"governance_stage": "in_review", "governance_review_round": 1},
+                {"governance_stage": "to_ship", "governance_review_round": 0},
+                {"governance_stage": "cancel", "governance_review_round": 0},
             ],
         )
         self.assertEqual(a.governance_entry_hours, 2.0)
@@ -220,7 +224,7 @@ class TestGovernanceReports(GovernanceCase):
         )
 
     def test_review_hours_taken_in_working_hours(self):
-        reviews = (self.order_a | self.order_b | self.order_c).review_ids
+        reviews = (self.order_a | self.order_b | self.order_c).governance_review_ids
         self.assertEqual(len(reviews), 4)
         taken = {
             (review.order_id, review.round, review.state): review.hours_taken

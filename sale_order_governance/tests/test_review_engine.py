@@ -21,7 +21,9 @@ class TestReviewEngine(GovernanceCase):
         )
 
     def _pending(self, order):
-        return order.review_ids.filtered(lambda review: review.state == "pending")
+        return order.governance_review_ids.filtered(
+            lambda review: review.state == "pending"
+        )
 
     # ------------------------------------------------------------
     # Steps
@@ -32,7 +34,7 @@ class TestReviewEngine(GovernanceCase):
         order.with_user(self.salesperson).action_submit_for_review()
         self.assertEqual(order.review_state, "in_review")
         self.assertEqual(self._pending(order).stage_id, self.stage_sales)
-        waiting = order.review_ids.filtered(lambda r: r.state == "waiting")
+        waiting = order.governance_review_ids.filtered(lambda r: r.state == "waiting")
         self.assertEqual(waiting.stage_id, self.stage_finance | self.stage_warehouse)
         self.assertFalse(any(waiting.mapped("deadline")), "later steps wait")
         with self.assertRaisesRegex(UserError, "still in review"):
@@ -48,15 +50,19 @@ class TestReviewEngine(GovernanceCase):
         self._approve_pending(order, self.warehouse_user)
         self.assertEqual(order.review_state, "approved")
 
-        sales_review = order.review_ids.filtered(
+        sales_review = order.governance_review_ids.filtered(
             lambda r: r.stage_id == self.stage_sales
         )
         self.assertEqual(sales_review.decided_by_id, self.sales_manager)
         self.assertEqual(sales_review.comment, "Genuine customer")
         self.assertTrue(sales_review.decided_at)
-        finance = order.review_ids.filtered(lambda r: r.department == "finance")
+        finance = order.governance_review_ids.filtered(
+            lambda r: r.department == "finance"
+        )
         self.assertIn("overdue_amount", dict(finance.evidence["items"]))
-        warehouse = order.review_ids.filtered(lambda r: r.department == "warehouse")
+        warehouse = order.governance_review_ids.filtered(
+            lambda r: r.department == "warehouse"
+        )
         self.assertEqual(warehouse.evidence["lines"][0]["quantity"], 2.0)
         self.assertEqual(warehouse.evidence["lines"][0]["short"], 2.0)
 
@@ -99,14 +105,16 @@ class TestReviewEngine(GovernanceCase):
         small_order = self._create_order(lines=[(self.product, 1, 100.0)])
         big_order = self._create_order(lines=[(self.product, 50, 100.0)])
         (small_order | big_order).with_user(self.salesperson).action_submit_for_review()
-        self.assertNotIn(big, small_order.review_ids.stage_id)
-        self.assertIn(big, big_order.review_ids.stage_id)
+        self.assertNotIn(big, small_order.governance_review_ids.stage_id)
+        self.assertIn(big, big_order.governance_review_ids.stage_id)
         service_order = self._create_order(lines=[(self.service, 1, 50.0)])
         self.stage_warehouse.domain = (
             "[('order_line.product_id.is_storable', '=', True)]"
         )
         service_order.with_user(self.salesperson).action_submit_for_review()
-        self.assertNotIn(self.stage_warehouse, service_order.review_ids.stage_id)
+        self.assertNotIn(
+            self.stage_warehouse, service_order.governance_review_ids.stage_id
+        )
 
     def test_stage_company_and_archived_stage(self):
         other_company = self.env["res.company"].create({"name": "Other Co"})
@@ -117,7 +125,7 @@ class TestReviewEngine(GovernanceCase):
         archived.action_archive()
         order = self._create_order()
         order.with_user(self.salesperson).action_submit_for_review()
-        self.assertFalse(order.review_ids.stage_id & (foreign | archived))
+        self.assertFalse(order.governance_review_ids.stage_id & (foreign | archived))
 
     # ------------------------------------------------------------
     # Completeness
@@ -135,7 +143,7 @@ class TestReviewEngine(GovernanceCase):
         for label in ("Delivery Date", "Payment Terms", "A price for"):
             self.assertIn(label, message)
         self.assertEqual(order.review_state, "not_submitted")
-        self.assertFalse(order.review_ids)
+        self.assertFalse(order.governance_review_ids)
 
     def test_completeness_rule_per_condition_and_company(self):
         incoterm_field = self.env.ref("sale_stock.field_sale_order__incoterm")
@@ -192,7 +200,7 @@ class TestReviewEngine(GovernanceCase):
         with self.assertRaisesRegex(UserError, "Nobody can review stage"):
             order.with_user(self.salesperson).action_submit_for_review()
         self.assertEqual(order.review_state, "not_submitted")
-        self.assertFalse(order.review_ids)
+        self.assertFalse(order.governance_review_ids)
 
     def test_reviewer_group_and_snapshot(self):
         group = self.env.ref("sale_order_governance.group_reviewer_finance")
@@ -201,7 +209,9 @@ class TestReviewEngine(GovernanceCase):
         )
         order = self._create_order()
         order.with_user(self.salesperson).action_submit_for_review()
-        finance = order.review_ids.filtered(lambda r: r.stage_id == self.stage_finance)
+        finance = order.governance_review_ids.filtered(
+            lambda r: r.stage_id == self.stage_finance
+        )
         self.assertIn(self.finance_user, finance.reviewer_user_ids)
         newcomer = new_test_user(
             self.env,
@@ -244,7 +254,9 @@ class TestReviewEngine(GovernanceCase):
         order = self._create_order()
         order.with_user(self.salesperson).action_submit_for_review()
         self._approve_pending(order, self.sales_manager)
-        finance = order.review_ids.filtered(lambda r: r.stage_id == self.stage_finance)
+        finance = order.governance_review_ids.filtered(
+            lambda r: r.stage_id == self.stage_finance
+        )
         with self.assertRaisesRegex(UserError, "reason"):
             finance.with_user(self.finance_user).action_reject("  ")
         self.assertEqual(finance.state, "pending")
@@ -256,7 +268,7 @@ class TestReviewEngine(GovernanceCase):
 
         self.assertEqual(finance.state, "rejected")
         self.assertEqual(order.review_state, "rejected")
-        warehouse = order.review_ids.filtered(
+        warehouse = order.governance_review_ids.filtered(
             lambda r: r.stage_id == self.stage_warehouse
         )
         self.assertEqual(warehouse.state, "cancelled")
@@ -269,7 +281,7 @@ class TestReviewEngine(GovernanceCase):
         self.assertEqual(order.review_state, "in_review")
         self.assertEqual(finance.state, "rejected")
         self.assertEqual(
-            len(order.review_ids.filtered(lambda r: r.state == "waiting")), 2
+            len(order.governance_review_ids.filtered(lambda r: r.state == "waiting")), 2
         )
 
     def test_decided_reviews_are_immutable(self):
@@ -296,7 +308,11 @@ class TestReviewEngine(GovernanceCase):
         self.assertEqual(order.review_state, "not_submitted")
         self.assertEqual(decided.state, "approved", "decided reviews stay as history")
         self.assertEqual(
-            set(order.review_ids.filtered(lambda r: r != decided).mapped("state")),
+            set(
+                order.governance_review_ids.filtered(lambda r: r != decided).mapped(
+                    "state"
+                )
+            ),
             {"cancelled"},
         )
         self.assertFalse(
@@ -359,11 +375,11 @@ class TestReviewEngine(GovernanceCase):
         self.assertFalse(order.governance_blocking_reason)
         order.with_user(self.salesperson).action_confirm()
         self.assertEqual(order.state, "sale")
-        self.assertFalse(order.review_ids)
+        self.assertFalse(order.governance_review_ids)
         quotation = self._create_order()
         quotation.with_user(self.salesperson).action_submit_for_review()
         self.assertEqual(quotation.review_state, "approved")
-        self.assertFalse(quotation.review_ids)
+        self.assertFalse(quotation.governance_review_ids)
 
     def test_copy_of_approved_order_starts_over(self):
         order = self._create_order()
@@ -372,7 +388,7 @@ class TestReviewEngine(GovernanceCase):
             self._approve_pending(order, user)
         copy = order.with_user(self.salesperson).copy()
         self.assertEqual(copy.review_state, "not_submitted")
-        self.assertFalse(copy.review_ids)
+        self.assertFalse(copy.governance_review_ids)
         with self.assertRaises(UserError):
             copy.with_user(self.salesperson).action_confirm()
         self.assertEqual(copy.state, "draft")
@@ -399,8 +415,8 @@ class TestMultiCompany(GovernanceCase):
     def test_reviews_and_stages_stay_in_their_company(self):
         order = self._create_order()
         order.with_user(self.salesperson).action_submit_for_review()
-        self.assertEqual(order.review_ids.stage_id, self.stage_a)
-        self.assertEqual(order.review_ids.company_id, self.company)
+        self.assertEqual(order.governance_review_ids.stage_id, self.stage_a)
+        self.assertEqual(order.governance_review_ids.company_id, self.company)
         as_b = self.env["sale.order.review"].with_user(self.user_b)
         self.assertFalse(as_b.search([("order_id", "=", order.id)]))
         stages_b = self.env["sale.review.stage"].with_user(self.user_b).search([])
@@ -424,4 +440,4 @@ class TestMultiCompany(GovernanceCase):
         self.stage_a.reviewer_user_ids |= self.user_b
         order = self._create_order()
         order.with_user(self.salesperson).action_submit_for_review()
-        self.assertNotIn(self.user_b, order.review_ids.reviewer_user_ids)
+        self.assertNotIn(self.user_b, order.governance_review_ids.reviewer_user_ids)

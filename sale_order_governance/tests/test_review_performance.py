@@ -50,8 +50,10 @@ class TestReviewPerformanceStructures(GovernanceCase):
     def test_pending_reviewers_follow_the_review_state(self):
         order = self._create_order()
         order.with_user(self.salesperson).action_submit_for_review()
-        sales = order.review_ids.filtered(lambda r: r.stage_id == self.stage_sales)
-        finance = order.review_ids - sales
+        sales = order.governance_review_ids.filtered(
+            lambda r: r.stage_id == self.stage_sales
+        )
+        finance = order.governance_review_ids - sales
         self.assertEqual(finance.state, "waiting")
         self.assertEqual(self._to_decide(self.sales_manager), sales)
         self.assertFalse(self._to_decide(self.finance_user), "finance still waits")

@@ -37,7 +37,9 @@ class ReviewerCase(GovernanceCase):
         return order
 
     def _pending(self, order):
-        return order.review_ids.filtered(lambda review: review.state == "pending")
+        return order.governance_review_ids.filtered(
+            lambda review: review.state == "pending"
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -102,7 +104,7 @@ class TestDelegationAndReassignment(ReviewerCase):
     def test_validated_time_off_delegates_to_the_chosen_substitute(self):
         if "hr.leave" not in self.env:
             self.skipTest("the Time Off app (hr_holidays) is not installed")
-        self.sales_manager.review_substitute_id = self.deputy
+        self.sales_manager.governance_review_substitute_id = self.deputy
         employee = self.env["hr.employee"].create(
             {"name": "Sam Manager", "user_id": self.sales_manager.id}
         )
@@ -209,7 +211,7 @@ class TestRequestChanges(ReviewerCase):
             "Not enough stock for this date"
         )
         self.assertEqual(order.review_state, "not_submitted")
-        self.assertTrue(order.review_changes_requested)
+        self.assertTrue(order.governance_review_changes_requested)
         self.assertTrue(warehouse.changes_requested)
         self.assertEqual(warehouse.state, "cancelled")
         todo = order.activity_ids.filtered(lambda act: act.user_id == self.salesperson)
@@ -222,7 +224,9 @@ class TestRequestChanges(ReviewerCase):
             10,
         )
         order.with_user(self.salesperson).action_submit_for_review()
-        new = order.review_ids.filtered(lambda r: r.round == order.review_round)
+        new = order.governance_review_ids.filtered(
+            lambda r: r.round == order.governance_review_round
+        )
         self.assertEqual(new.stage_id, self.stage_warehouse)
         self.assertEqual(new.state, "pending")
         self.assertIn("Approvals kept", order.message_ids[1].body)
@@ -237,7 +241,9 @@ class TestRequestChanges(ReviewerCase):
         )
         order.with_user(self.salesperson).order_line.product_uom_qty = 1
         order.with_user(self.salesperson).action_submit_for_review()
-        new = order.review_ids.filtered(lambda r: r.round == order.review_round)
+        new = order.governance_review_ids.filtered(
+            lambda r: r.round == order.governance_review_round
+        )
         self.assertEqual(
             new.stage_id,
             self.stage_sales | self.stage_finance | self.stage_warehouse,
@@ -249,7 +255,9 @@ class TestRequestChanges(ReviewerCase):
         self._approve_step_one_and_finance(order)
         self._pending(order).with_user(self.warehouse_user).action_reject("No")
         order.with_user(self.salesperson).action_submit_for_review()
-        new = order.review_ids.filtered(lambda r: r.round == order.review_round)
+        new = order.governance_review_ids.filtered(
+            lambda r: r.round == order.governance_review_round
+        )
         self.assertEqual(len(new), 3)
 
 

@@ -30,7 +30,9 @@ class TestReviewSla(GovernanceCase):
         order = order or self._create_order()
         with freeze_time(when):
             order.with_user(self.salesperson).action_submit_for_review()
-        return order, order.review_ids.filtered(lambda r: r.state == "pending")
+        return order, order.governance_review_ids.filtered(
+            lambda r: r.state == "pending"
+        )
 
     def test_deadline_across_the_weekend(self):
         # Friday 16:00: 1 h on Friday, 8 h Monday, 8 h Tuesday, 7 h Wednesday.
@@ -89,9 +91,10 @@ class TestReviewSla(GovernanceCase):
         self.assertEqual(len(message), 1)
         self.assertEqual(message.partner_ids, self.general_manager.partner_id)
         self.assertIn(
-            order, self.env["sale.order"].search([("review_overdue", "=", True)])
+            order,
+            self.env["sale.order"].search([("governance_review_overdue", "=", True)]),
         )
-        self.assertTrue(order.review_overdue)
+        self.assertTrue(order.governance_review_overdue)
 
         with freeze_time("2026-11-26 09:00:00"):
             again = self.env["sale.order.review"]._cron_escalate_overdue()
@@ -103,7 +106,7 @@ class TestReviewSla(GovernanceCase):
         self._approve_pending(order, self.sales_manager)
         self.assertEqual(review.state, "approved")
         self.assertTrue(review.is_overdue)
-        self.assertFalse(order.review_overdue)
+        self.assertFalse(order.governance_review_overdue)
 
     def test_no_escalation_for_decided_or_cancelled_reviews(self):
         order, review = self._submit_at("2026-11-20 16:00:00")
@@ -134,4 +137,4 @@ class TestReviewSla(GovernanceCase):
             second = self.env["sale.order.review"]._cron_escalate_overdue(batch_size=2)
         self.assertEqual(len(first), 2)
         self.assertEqual(len(second), 1)
-        self.assertEqual(first | second, orders.review_ids)
+        self.assertEqual(first | second, orders.governance_review_ids)

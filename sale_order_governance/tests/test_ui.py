@@ -161,7 +161,9 @@ class TestChangeRequestTours(HttpCase, RequestCase):
             f"{request.id}"
         )
         for reviewer in (self.production_user, self.purchase_user):
-            pending = request.review_ids.filtered(lambda r: r.state == "pending")
+            pending = request.governance_review_ids.filtered(
+                lambda r: r.state == "pending"
+            )
             self.assertEqual(pending.reviewer_user_ids, reviewer)
             self.start_tour(
                 url, "sale_order_governance_change_approve_tour", login=reviewer.login

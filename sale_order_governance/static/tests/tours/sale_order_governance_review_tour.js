@@ -28,7 +28,7 @@ tours.add("sale_order_governance_submit_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name='review_ids'] .badge:contains('To Review')",
+            trigger: ".o_field_widget[name='governance_review_ids'] .badge:contains('To Review')",
         },
     ],
 });
