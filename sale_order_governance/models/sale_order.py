@@ -7,22 +7,12 @@ from odoo.exceptions import UserError
 from odoo.tools import float_is_zero, format_amount, format_date
 from odoo.tools.translate import LazyTranslate
 
+from .governed_fields import GOVERNED_LINE_FIELDS, GOVERNED_ORDER_FIELDS
+
 _lt = LazyTranslate(__name__)
 
 # Order fields whose change sends a submitted order back through review.
-REVIEW_RELEVANT_FIELDS = {
-    "order_line",
-    "partner_id",
-    "partner_shipping_id",
-    "partner_invoice_id",
-    "pricelist_id",
-    "currency_id",
-    "payment_term_id",
-    "commitment_date",
-    "fiscal_position_id",
-    "incoterm",
-    "company_id",
-}
+REVIEW_RELEVANT_FIELDS = {"order_line", *GOVERNED_ORDER_FIELDS}
 
 
 class SaleOrder(models.Model):
@@ -290,31 +280,31 @@ class SaleOrder(models.Model):
         return list(dict.fromkeys(missing))
 
     def _review_fingerprint_values(self):
+        """Every commercial term the reviewers approved, lines included."""
         self.ensure_one()
         return (
-            self.partner_id.id,
-            self.partner_shipping_id.id,
-            self.partner_invoice_id.id,
-            self.pricelist_id.id,
-            self.currency_id.id,
-            self.payment_term_id.id,
-            self.fiscal_position_id.id,
-            self.incoterm.id,
-            str(self.commitment_date or ""),
+            [self._governance_field_key(self, name) for name in GOVERNED_ORDER_FIELDS],
             sorted(
                 (
                     line.id,
-                    line.display_type or "",
-                    line.product_id.id,
-                    line.product_uom.id,
-                    line.product_uom_qty,
-                    line.price_unit,
-                    line.discount,
-                    tuple(sorted(line.tax_id.ids)),
+                    [
+                        self._governance_field_key(line, name)
+                        for name in GOVERNED_LINE_FIELDS
+                    ],
                 )
                 for line in self.order_line
             ),
         )
+
+    @api.model
+    def _governance_field_key(self, record, name):
+        """A stable, comparable form of ``record[name]`` for fingerprints."""
+        value = record[name]
+        if isinstance(value, models.BaseModel):
+            return tuple(sorted(value.ids))
+        if isinstance(value, float):
+            return repr(value)
+        return str(value or "")
 
     def _governance_watched(self):
         """Orders whose review a relevant edit must restart."""

@@ -2,16 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
 
-# Line fields whose change sends a submitted order back through review.
-REVIEW_RELEVANT_LINE_FIELDS = {
-    "product_id",
-    "product_uom_qty",
-    "product_uom",
-    "price_unit",
-    "discount",
-    "tax_id",
-    "display_type",
-}
+from .governed_fields import GOVERNED_LINE_FIELDS
 
 
 class SaleOrderLine(models.Model):
@@ -24,7 +15,7 @@ class SaleOrderLine(models.Model):
         return lines
 
     def write(self, vals):
-        if not REVIEW_RELEVANT_LINE_FIELDS.intersection(vals):
+        if not set(GOVERNED_LINE_FIELDS).intersection(vals):
             return super().write(vals)
         orders = self.order_id._governance_watched()
         res = super().write(vals)

@@ -331,16 +331,21 @@ class TestReviewEngine(GovernanceCase):
         for user in (self.sales_manager, self.finance_user, self.warehouse_user):
             self._approve_pending(order, user)
         self.assertEqual(order.review_state, "approved")
-        for vals in (
-            {"client_order_ref": "PO-42"},
-            {"note": "<p>deliver to gate 3</p>"},
-        ):
-            order.with_user(self.salesperson).write(vals)
-            self.assertEqual(order.review_state, "approved", vals)
+        order.with_user(self.salesperson).write({"client_order_ref": "PO-42"})
+        self.assertEqual(order.review_state, "approved")
         order.with_user(self.salesperson).order_line.discount = 15
         self.assertEqual(order.review_state, "not_submitted")
         with self.assertRaisesRegex(UserError, "Submit for Review"):
             order.with_user(self.salesperson).action_confirm()
+
+    def test_terms_edit_after_approval_resets(self):
+        """The terms and conditions are part of what the reviewers approved."""
+        order = self._create_order()
+        order.with_user(self.salesperson).action_submit_for_review()
+        for user in (self.sales_manager, self.finance_user, self.warehouse_user):
+            self._approve_pending(order, user)
+        order.with_user(self.salesperson).write({"note": "<p>deliver to gate 3</p>"})
+        self.assertEqual(order.review_state, "not_submitted")
 
     def test_header_edits_reset(self):
         other_term = self.env.ref("account.account_payment_term_end_following_month")
