@@ -9,6 +9,7 @@ from . import sale_review_delegation
 from . import res_users
 from . import sale_order
 from . import sale_order_line
+from . import sale_order_mail
 from . import sale_order_change
 from . import sale_order_change_request
 from . import sale_order_cancel_reason

@@ -225,6 +225,107 @@ class TestConcurrentWorkers(BaseCase):
             )
             self.assertEqual(len(activities), 1, "the next reviewer is asked once")
 
+    def _customer_version(self, cr):
+        cr.execute(
+            SQL(
+                "SELECT xmin::text, write_date, signup_type FROM res_partner"
+                " WHERE id = %s",
+                self.partner_id,
+            )
+        )
+        return cr.fetchone()
+
+    def test_final_approvals_of_one_customer_do_not_collide(self):
+        """Two orders of one customer cleared at the same moment.
+
+        Each final approval asks the salesperson, by e-mail, to confirm the
+        order. Neither transaction may write the customer (nor any other
+        shared row): both commit at once, none is retried.
+        """
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            params = env["ir.config_parameter"]
+            scope = params.get_param("auth_signup.invitation_scope")
+            # Anyone may sign up from a portal link: Odoo then prepares a
+            # sign-up token for the customer of every document it e-mails
+            # about, which writes the customer.
+            params.set_param("auth_signup.invitation_scope", "b2c")
+            env["res.users"].browse(self.user_ids).notification_type = "email"
+        self.addCleanup(self._set_param, "auth_signup.invitation_scope", scope)
+        order_ids = [self._create_submitted_order() for _index in range(2)]
+        last_reviews = []
+        with self.registry.cursor() as cr:
+            for order_id in order_ids:
+                reviews = self._reviews(cr, order_id)
+                for review in reviews.filtered(lambda r: r.state == "pending"):
+                    review.with_user(review.reviewer_user_ids[:1]).action_approve()
+                last = reviews.filtered(lambda r: r.stage_id.id == self.stage_c)
+                self.assertEqual(last.state, "pending")
+                last_reviews.append(last.id)
+            before = self._customer_version(cr)
+            self.assertFalse(before[2])
+
+        first_done = threading.Event()
+        second_done = threading.Event()
+        waited = {}
+        errors = []
+
+        def approve(review_id, before_commit):
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, self.reviewer_c.id, {})
+                    env["sale.order.review"].browse(review_id).action_approve()
+                    env.flush_all()
+                    before_commit()
+            except Exception as error:  # noqa: BLE001 - reported to the main thread
+                errors.append(error)
+
+        def first_waits_for_second():
+            first_done.set()
+            # Both transactions are open at once: the second one must not
+            # wait for the first one's locks.
+            waited["second"] = second_done.wait(10)
+
+        def second_after_first():
+            second_done.set()
+
+        def second():
+            first_done.wait(10)
+            approve(last_reviews[1], second_after_first)
+
+        threads = [
+            threading.Thread(
+                target=approve, args=(last_reviews[0], first_waits_for_second)
+            ),
+            threading.Thread(target=second),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        self.assertFalse(errors, errors)
+        self.assertTrue(waited["second"], "the second approval waited on a lock")
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            orders = env["sale.order"].browse(order_ids)
+            self.assertEqual(orders.mapped("review_state"), ["approved", "approved"])
+            to_dos = env["mail.activity"].search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "in", order_ids),
+                    ("user_id", "=", self.salesperson.id),
+                ]
+            )
+            self.assertEqual(len(to_dos), 2)
+            self.assertEqual(
+                self._customer_version(cr), before, "the customer was written"
+            )
+
+    def _set_param(self, key, value):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ir.config_parameter"].set_param(key, value)
+
     def _make_overdue(self, order_ids):
         with self.registry.cursor() as cr:
             cr.execute(
