@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
+from .models.sale_credit_exposure_totals import drop_totals
 from .models.sale_order_tracking import create_tracking_columns, fill_tracking_columns
 
 
@@ -46,3 +47,8 @@ def _init_tracking(env):
     created = create_tracking_columns(cr)
     if "governance_stage" in created:
         fill_tracking_columns(cr, fields.Datetime.now(), history=True)
+
+
+def uninstall_hook(env):
+    """Remove the credit exposure totals and the triggers that keep them."""
+    drop_totals(env.cr)

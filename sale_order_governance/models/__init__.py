@@ -16,6 +16,7 @@ from . import sale_order_cancel_reason
 from . import sale_order_cancel_request
 from . import payment_transaction
 from . import credit_exposure_mixin
+from . import sale_credit_exposure
 from . import res_partner_credit
 from . import sale_credit_override
 from . import sale_order_credit
