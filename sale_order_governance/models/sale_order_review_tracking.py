@@ -4,7 +4,7 @@ from odoo import api, fields, models
 
 
 class SaleOrderReview(models.Model):
-    _inherit = "sale.order.review"
+    _inherit = "sale.order.review"  # pylint: disable=consider-merging-classes-inherited
 
     hours_taken = fields.Float(
         string="Hours Taken (Working Hours)",
