@@ -50,5 +50,8 @@ def _init_tracking(env):
 
 
 def uninstall_hook(env):
-    """Remove the credit exposure totals and the triggers that keep them."""
+    """Remove the credit exposure totals, the triggers and their functions."""
     drop_totals(env.cr)
+    env.cr.execute(
+        SQL("DROP FUNCTION IF EXISTS sale_order_review_order_stage() CASCADE")
+    )
