@@ -9,7 +9,12 @@ bucket, Odoo's credit limit and the orders' own amounts (see its
 
 from odoo.tools import SQL
 
-from .sale_credit_exposure_totals import ORDER_AMOUNT, TOTALS_TABLE
+from .sale_credit_exposure_totals import (
+    ORDER_AMOUNT,
+    ORDER_COLUMNS,
+    RECEIVABLE_COLUMNS,
+    TOTALS_TABLE,
+)
 
 # Customer documents counted as draft invoices (refunds count negatively).
 DRAFT_INVOICE_TYPES = ("out_invoice", "out_refund", "out_receipt")
@@ -200,34 +205,8 @@ def flush_documents(env):
         ]
     )
     env["account.move.line"].flush_model(
-        [
-            "account_id",
-            "partner_id",
-            "company_id",
-            "currency_id",
-            "parent_state",
-            "reconciled",
-            "amount_residual",
-            "amount_residual_currency",
-            "date_maturity",
-            "price_total",
-            "move_id",
-        ]
+        [*RECEIVABLE_COLUMNS, "price_total", "move_id"]
     )
     env["sale.order.line"].flush_model(
-        [
-            "order_id",
-            "order_partner_id",
-            "company_id",
-            "state",
-            "invoice_status",
-            "currency_id",
-            "product_uom_qty",
-            "qty_delivered",
-            "qty_invoiced",
-            "price_total",
-            "is_downpayment",
-            "display_type",
-            "invoice_lines",
-        ]
+        [*ORDER_COLUMNS, "order_id", "display_type", "invoice_lines"]
     )
