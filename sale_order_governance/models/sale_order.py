@@ -420,20 +420,14 @@ class SaleOrder(models.Model):
 
     def _review_receivable_figures(self):
         """Open receivables, overdue amount and oldest overdue days of the
-        customer in this company: the figures of its credit exposure."""
-        partner = self.partner_id.commercial_partner_id
-        if not partner:
-            return 0.0, 0.0, 0
+        customer in this company: the figures of its credit exposure
+        (``sale.credit.exposure``)."""
         # sudo: the figures come from accounting, whoever reviews the order.
-        values = (
-            self.env["sale.credit.exposure"]
-            .sudo()
-            ._partner_figures(partner, self.company_id or self.env.company)[partner.id]
-        )
+        order = self.sudo()
         return (
-            values["credit_exposure_receivable"],
-            values["credit_overdue_amount"],
-            values["credit_overdue_days"],
+            order.credit_exposure_receivable,
+            order.credit_overdue_amount,
+            order.credit_overdue_days,
         )
 
     def _review_discount_figures(self):

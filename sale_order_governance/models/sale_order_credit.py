@@ -567,12 +567,14 @@ class SaleOrder(models.Model):
         return labels
 
     def _review_evidence_finance(self):
+        # Fresh figures, computed once for the receivables of the general
+        # part (see _review_receivable_figures) and the credit part.
+        self._credit_refresh()
         evidence = super()._review_evidence_finance()
         order = self.sudo()
         company = order.company_id
         currency = company.currency_id
         partner = order.partner_id.commercial_partner_id.with_company(company)
-        order._credit_refresh()
         yes, no = self.env._("Yes"), self.env._("No")
         evidence.setdefault("items", []).extend(
             [
