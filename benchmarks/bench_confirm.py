@@ -20,7 +20,8 @@ checks credit limits, every customer has one):
 Then it times, as the salesperson, the Confirm button (``action_confirm``,
 flush and precommit hooks included: picking, 20 moves, reservation) of
 identical 20-line quotations, each run in a savepoint rolled back, the
-variants interleaved (A B C D A B C D ...) across both databases:
+variants interleaved across both databases (each round runs every variant
+once, in a random order):
 
 * P1: the order of the customer, its three reviews approved (add-on) vs the
   same order in the vanilla database;
@@ -29,11 +30,12 @@ variants interleaved (A B C D A B C D ...) across both databases:
 * for information: an order no stage applies to, in the add-on's database.
 
     python benchmarks/bench_confirm.py --database sog_bench \\
-        --vanilla-database sog_bench_vanilla --template sog_template_... [--repeat 30]
+        --vanilla-database sog_bench_vanilla --template sog_template_... [--repeat 40]
 """
 
 import contextlib
 import os
+import random
 import subprocess
 import sys
 from datetime import timedelta
@@ -57,7 +59,7 @@ def configure(parser):
         help="database the vanilla one is copied from (default: the add-on's "
         "dependency template)",
     )
-    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--receivables", type=int, default=50_000)
     parser.add_argument("--open-orders", type=int, default=5_000)
@@ -273,12 +275,17 @@ def run(args, governed_env, vanilla_env):
         env, func = orders[key]
         return lambda: common.run_once(env, func)
 
+    # Every round runs each variant once, in a new random order (seeded):
+    # the load of a shared machine, which comes and goes, hits them alike.
+    shuffle = random.Random(20261202).shuffle
     samples = {key: [] for key in orders}
     for _round in range(args.warmup):
         for key in orders:
             variant(key)()
     for _round in range(args.repeat):
-        for key in orders:
+        keys = list(orders)
+        shuffle(keys)
+        for key in keys:
             samples[key].append(variant(key)())
 
     def ms(key):
