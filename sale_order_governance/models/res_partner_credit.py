@@ -16,6 +16,16 @@ CREDIT_POLICY_FIELDS = {
 }
 
 
+# Fields the credit gate reads on the commercial partner.
+CREDIT_POLICY_READ = [
+    "credit_hold",
+    "credit_hold_reason",
+    "credit_overdue_tolerance_custom",
+    "credit_overdue_tolerance_own",
+    "credit_require_prepayment",
+]
+
+
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "sale.credit.exposure.mixin"]
@@ -198,6 +208,9 @@ class ResPartner(models.Model):
         self.ensure_one()
         reasons = []
         partner = self.sudo().with_company(company)
+        # The policy fields only: reading one field of a customer fetches its
+        # hundred others otherwise (the gate runs at every confirmation).
+        partner.fetch(CREDIT_POLICY_READ)
         currency = company.currency_id
         if partner.credit_hold:
             reasons.append(

@@ -176,24 +176,34 @@ class SaleCreditExposure(models.AbstractModel):
         today = fields.Date.context_today(self)
         # The customers' commercial partners with their contacts and
         # addresses, first: given as values, they let PostgreSQL size each
-        # part of the statement from its statistics.
-        member_of = dict(
-            self.env.execute_query(
-                SQL(
-                    """
-                    SELECT member.id, member.commercial_partner_id
-                      FROM res_partner member
-                     WHERE member.commercial_partner_id IN (
-                           SELECT customer.commercial_partner_id
-                             FROM res_partner customer
-                            WHERE customer.id = ANY(%s))
-                    """,
-                    partners.ids,
-                )
+        # part of the statement from its statistics. With them, whether any
+        # has down payment lines (an index of those lines only).
+        member_of = {}
+        with_down = False
+        for member_id, commercial_id, has_down in self.env.execute_query(
+            SQL(
+                """
+                SELECT member.id, member.commercial_partner_id,
+                       EXISTS(SELECT 1 FROM sale_order_line line
+                               WHERE line.is_downpayment
+                                 AND line.company_id = %s
+                                 AND (line.order_partner_id = member.id
+                                      OR line.order_id = ANY(%s)))
+                  FROM res_partner member
+                 WHERE member.commercial_partner_id IN (
+                       SELECT customer.commercial_partner_id
+                         FROM res_partner customer
+                        WHERE customer.id = ANY(%s))
+                """,
+                company.id,
+                order_ids,
+                partners.ids,
             )
-        )
+        ):
+            member_of[member_id] = commercial_id
+            with_down = with_down or has_down
         rows = self.env.execute_query(
-            figures_query(self.env, company, member_of, order_ids, today)
+            figures_query(self.env, company, member_of, order_ids, today, with_down)
         )
         convert = self._converter(company, today)
 
