@@ -382,7 +382,8 @@ def generate_reviews(
                    (%(departments)s::varchar[])[s + 1],
                    (%(sequences)s::int[])[s + 1],
                    st.state, %(uid)s, %(requested)s,
-                   (%(requested)s AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
+                   ((%(requested)s)::timestamp AT TIME ZONE 'UTC'
+                                                AT TIME ZONE %(tz)s)::date,
                    (SELECT o.governance_stage FROM sale_order o
                      WHERE o.id = src.order_id),
                    %(deadline)s, FALSE,
