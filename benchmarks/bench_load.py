@@ -22,6 +22,9 @@ of its own, no cron worker) and runs 12 client threads over XML-RPC:
    then one of them confirms the order as its salesperson;
 2. vanilla: the same 12 clients confirm the orders no stage applies to.
 
+The orders are split in ``--rounds`` rounds, governed and vanilla phases
+alternating (G V V G ...): the load of a shared machine weighs on both.
+
 It prints the approve latency (p50, p95), the confirm latencies, the
 governed throughput (orders cleared and confirmed per second: 2 approvals
 and 1 confirmation each) and the vanilla one, beside their goals; checks
@@ -80,6 +83,12 @@ def configure(parser):
     parser.add_argument(
         "--odoo-bin",
         default=os.path.expanduser("~/.cache/sale_order_governance/odoo/odoo-bin"),
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="governed and vanilla phases alternate this many times",
     )
     parser.add_argument("--keep-log", help="copy the server's log to this file")
 
@@ -484,8 +493,34 @@ def main():
         registry, plan, vanilla_plan, users = build(args)
         process, port = start_server(args, log_path)
         warm_up(port, args.database, plan, users)
-        elapsed, governed = run_governed(port, args.database, plan, users)
-        vanilla_elapsed, vanilla = run_vanilla(port, args.database, vanilla_plan)
+        # Governed and vanilla rounds alternate (G V V G G V ...), so that
+        # the load of a shared machine, which comes and goes, weighs on both.
+        elapsed = vanilla_elapsed = 0.0
+        governed = {"approve": [], "confirm": [], "errors": []}
+        vanilla = {"confirm": [], "errors": []}
+        rounds = max(1, args.rounds)
+        size = -(-len(plan) // rounds)
+        for index in range(rounds):
+            chunk = slice(index * size, (index + 1) * size)
+            phases = [
+                (
+                    "governed",
+                    lambda c=chunk: run_governed(port, args.database, plan[c], users),
+                ),
+                (
+                    "vanilla",
+                    lambda c=chunk: run_vanilla(port, args.database, vanilla_plan[c]),
+                ),
+            ]
+            for name, phase in phases if index % 2 == 0 else reversed(phases):
+                seconds, values = phase()
+                target = governed if name == "governed" else vanilla
+                for key, found in values.items():
+                    target.setdefault(key, []).extend(found)
+                if name == "governed":
+                    elapsed += seconds
+                else:
+                    vanilla_elapsed += seconds
         approvals, confirms = governed["approve"], governed["confirm"]
         vanilla_confirms = vanilla["confirm"]
         errors = governed["errors"] + vanilla["errors"]
