@@ -11,6 +11,7 @@ from . import sale_order
 from . import sale_order_line
 from . import sale_order_change
 from . import sale_order_change_request
+from . import sale_order_change_request_terms
 from . import sale_order_cancel_reason
 from . import sale_order_cancel_request
 from . import payment_transaction
