@@ -17,6 +17,7 @@ from . import sale_order_cancel_request
 from . import payment_transaction
 from . import credit_exposure_mixin
 from . import res_partner_credit
+from . import sale_credit_decision
 from . import sale_credit_override
 from . import sale_order_credit
 from . import stock_picking_credit
