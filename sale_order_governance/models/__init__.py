@@ -12,6 +12,8 @@ from . import sale_order_line
 from . import sale_order_change
 from . import sale_order_change_request
 from . import sale_order_change_request_terms
+from . import sale_order_change_request_line_terms
+from . import sale_order_terms
 from . import sale_order_cancel_reason
 from . import sale_order_cancel_request
 from . import payment_transaction

@@ -11,13 +11,9 @@ request.
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, is_html_empty
-from odoo.tools.translate import LazyTranslate
 
 from .sale_order_change_request import SaleOrderChangeRequest as ChangeRequest
-
-_lt = LazyTranslate(__name__)
 
 # Order field: (stored flag the review stages filter on, evidence label key).
 CHANGE_TERMS = {
@@ -39,9 +35,6 @@ TERM_FLAGS = (
     "touches_salesperson",
     "touches_descriptions",
 )
-# Fields of a confirmed order that no change request changes: the order is
-# cancelled (cancel request) and made again instead.
-UNCHANGEABLE_ORDER_FIELDS = ("partner_id", "company_id", "currency_id", "pricelist_id")
 
 
 def term_key(value):
@@ -53,8 +46,25 @@ def term_key(value):
     return str(value)
 
 
+def new_term(name, field_type, *args, tracking=True, **kwargs):
+    """``new_<name>``: what the requester wants, the order's value until changed.
+
+    Each term has its own compute method: a term the form does not show (e.g.
+    the warehouse without multi-warehouse rights) must not reset the others.
+    """
+    return field_type(
+        *args,
+        compute=f"_compute_new_{name}",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=tracking,
+        **kwargs,
+    )
+
+
 def new_term_compute(name):
-    """The compute method of ``new_<name>``: the order's value, until changed."""
+    """The compute method of ``new_<name>``."""
 
     @api.depends("order_id")
     def compute(self):
@@ -63,6 +73,18 @@ def new_term_compute(name):
 
     compute.__name__ = f"_compute_new_{name}"
     return compute
+
+
+def old_term(field_type, *args, **kwargs):
+    """``old_<name>``: the order's value when the request was made or submitted."""
+    return field_type(
+        *args, compute="_compute_old_terms", store=True, precompute=True, **kwargs
+    )
+
+
+def touches_flag(help_text):
+    """A stored flag review stages filter on."""
+    return fields.Boolean(compute="_compute_touches_terms", store=True, help=help_text)
 
 
 def term_label(value):
@@ -80,179 +102,83 @@ class SaleOrderChangeRequest(models.Model):
         f"new_{name}" for name in CHANGE_TERMS
     }
 
-    new_partner_invoice_id = fields.Many2one(
+    new_partner_invoice_id = new_term(
+        "partner_invoice_id",
+        fields.Many2one,
         "res.partner",
         string="New Invoice Address",
-        compute="_compute_new_partner_invoice_id",
-        store=True,
-        readonly=False,
-        precompute=True,
         check_company=True,
-        tracking=True,
     )
-    old_partner_invoice_id = fields.Many2one(
-        "res.partner",
-        string="Invoice Address Before",
-        compute="_compute_old_terms",
-        store=True,
-        precompute=True,
+    old_partner_invoice_id = old_term(
+        fields.Many2one, "res.partner", string="Invoice Address Before"
     )
-    new_partner_shipping_id = fields.Many2one(
+    new_partner_shipping_id = new_term(
+        "partner_shipping_id",
+        fields.Many2one,
         "res.partner",
         string="New Delivery Address",
-        compute="_compute_new_partner_shipping_id",
-        store=True,
-        readonly=False,
-        precompute=True,
         check_company=True,
-        tracking=True,
     )
-    old_partner_shipping_id = fields.Many2one(
-        "res.partner",
-        string="Delivery Address Before",
-        compute="_compute_old_terms",
-        store=True,
-        precompute=True,
+    old_partner_shipping_id = old_term(
+        fields.Many2one, "res.partner", string="Delivery Address Before"
     )
-    new_payment_term_id = fields.Many2one(
+    new_payment_term_id = new_term(
+        "payment_term_id",
+        fields.Many2one,
         "account.payment.term",
         string="New Payment Terms",
-        compute="_compute_new_payment_term_id",
-        store=True,
-        readonly=False,
-        precompute=True,
         check_company=True,
-        tracking=True,
     )
-    old_payment_term_id = fields.Many2one(
-        "account.payment.term",
-        string="Payment Terms Before",
-        compute="_compute_old_terms",
-        store=True,
-        precompute=True,
+    old_payment_term_id = old_term(
+        fields.Many2one, "account.payment.term", string="Payment Terms Before"
     )
-    new_fiscal_position_id = fields.Many2one(
+    new_fiscal_position_id = new_term(
+        "fiscal_position_id",
+        fields.Many2one,
         "account.fiscal.position",
-        compute="_compute_new_fiscal_position_id",
-        store=True,
-        readonly=False,
-        precompute=True,
         check_company=True,
-        tracking=True,
     )
-    old_fiscal_position_id = fields.Many2one(
-        "account.fiscal.position",
-        string="Fiscal Position Before",
-        compute="_compute_old_terms",
-        store=True,
-        precompute=True,
+    old_fiscal_position_id = old_term(
+        fields.Many2one, "account.fiscal.position", string="Fiscal Position Before"
     )
-    new_incoterm = fields.Many2one(
-        "account.incoterms",
-        compute="_compute_new_incoterm",
-        store=True,
-        readonly=False,
-        precompute=True,
-        tracking=True,
+    new_incoterm = new_term("incoterm", fields.Many2one, "account.incoterms")
+    old_incoterm = old_term(
+        fields.Many2one, "account.incoterms", string="Incoterm Before"
     )
-    old_incoterm = fields.Many2one(
-        "account.incoterms",
-        string="Incoterm Before",
-        compute="_compute_old_terms",
-        store=True,
-        precompute=True,
+    new_incoterm_location = new_term("incoterm_location", fields.Char, tracking=False)
+    old_incoterm_location = old_term(fields.Char, string="Incoterm Location Before")
+    new_note = new_term(
+        "note", fields.Html, string="New Terms and Conditions", tracking=False
     )
-    new_incoterm_location = fields.Char(
-        compute="_compute_new_incoterm_location",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    old_incoterm_location = fields.Char(
-        string="Incoterm Location Before",
-        compute="_compute_old_terms",
-        store=True,
-        precompute=True,
-    )
-    new_note = fields.Html(
-        string="New Terms and Conditions",
-        compute="_compute_new_note",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    old_note = fields.Html(
-        string="Terms and Conditions Before",
-        compute="_compute_old_terms",
-        store=True,
-        precompute=True,
-    )
-    new_warehouse_id = fields.Many2one(
+    old_note = old_term(fields.Html, string="Terms and Conditions Before")
+    new_warehouse_id = new_term(
+        "warehouse_id",
+        fields.Many2one,
         "stock.warehouse",
-        compute="_compute_new_warehouse_id",
-        store=True,
-        readonly=False,
-        precompute=True,
         check_company=True,
-        tracking=True,
         help="Ship from another warehouse; only while nothing is produced, "
         "picked or shipped. The open pickings are cancelled and planned again "
         "from the new warehouse.",
     )
-    old_warehouse_id = fields.Many2one(
-        "stock.warehouse",
-        string="Warehouse Before",
-        compute="_compute_old_terms",
-        store=True,
-        precompute=True,
+    old_warehouse_id = old_term(
+        fields.Many2one, "stock.warehouse", string="Warehouse Before"
     )
-    new_user_id = fields.Many2one(
+    new_user_id = new_term(
+        "user_id",
+        fields.Many2one,
         "res.users",
         string="New Salesperson",
-        compute="_compute_new_user_id",
-        store=True,
-        readonly=False,
-        precompute=True,
-        tracking=True,
         domain="[('share', '=', False), ('company_ids', '=', company_id)]",
     )
-    old_user_id = fields.Many2one(
-        "res.users",
-        string="Salesperson Before",
-        compute="_compute_old_terms",
-        store=True,
-        precompute=True,
+    old_user_id = old_term(fields.Many2one, "res.users", string="Salesperson Before")
+    touches_addresses = touches_flag("The invoice or the delivery address changes.")
+    touches_terms = touches_flag(
+        "Payment terms, incoterm or terms and conditions change."
     )
-    touches_addresses = fields.Boolean(
-        compute="_compute_touches_terms",
-        store=True,
-        help="The invoice or the delivery address changes.",
-    )
-    touches_terms = fields.Boolean(
-        compute="_compute_touches_terms",
-        store=True,
-        help="Payment terms, incoterm or terms and conditions change.",
-    )
-    touches_taxes = fields.Boolean(
-        compute="_compute_touches_terms",
-        store=True,
-        help="The fiscal position or the taxes of a line change.",
-    )
-    touches_warehouse = fields.Boolean(
-        compute="_compute_touches_terms",
-        store=True,
-        help="The order is to ship from another warehouse.",
-    )
-    touches_salesperson = fields.Boolean(
-        compute="_compute_touches_terms",
-        store=True,
-        help="The salesperson changes.",
-    )
-    touches_descriptions = fields.Boolean(
-        compute="_compute_touches_terms",
-        store=True,
-        help="Line descriptions change.",
-    )
+    touches_taxes = touches_flag("The fiscal position or the taxes of a line change.")
+    touches_warehouse = touches_flag("The order is to ship from another warehouse.")
+    touches_salesperson = touches_flag("The salesperson changes.")
+    touches_descriptions = touches_flag("Line descriptions change.")
 
     @api.depends("order_id")
     def _compute_old_terms(self):
@@ -260,8 +186,6 @@ class SaleOrderChangeRequest(models.Model):
             for name in CHANGE_TERMS:
                 request[f"old_{name}"] = request.order_id[name]
 
-    # One compute per term: a term the form does not show (e.g. the warehouse
-    # without multi-warehouse rights) must not reset the others.
     _compute_new_partner_invoice_id = new_term_compute("partner_invoice_id")
     _compute_new_partner_shipping_id = new_term_compute("partner_shipping_id")
     _compute_new_payment_term_id = new_term_compute("payment_term_id")
@@ -472,186 +396,3 @@ class SaleOrderChangeRequest(models.Model):
         if "warehouse_id" in self._term_changes():
             order.order_line._action_launch_stock_rule()
         return res
-
-
-class SaleOrderChangeRequestLine(models.Model):
-    _inherit = "sale.order.change.request.line"
-
-    old_name = fields.Text(
-        string="Description Before",
-        compute="_compute_old_terms",
-        store=True,
-        precompute=True,
-    )
-    new_name = fields.Text(
-        string="New Description",
-        compute="_compute_new_name",
-        store=True,
-        readonly=False,
-        precompute=True,
-        help="Leave empty on a new line to describe it from its product.",
-    )
-    old_tax_ids = fields.Many2many(
-        "account.tax",
-        relation="sale_order_change_request_line_old_tax_rel",
-        string="Taxes Before",
-        compute="_compute_old_terms",
-        store=True,
-        precompute=True,
-    )
-    new_tax_ids = fields.Many2many(
-        "account.tax",
-        relation="sale_order_change_request_line_new_tax_rel",
-        string="New Taxes",
-        compute="_compute_new_tax_ids",
-        store=True,
-        readonly=False,
-        precompute=True,
-        check_company=True,
-        domain=[("type_tax_use", "=", "sale")],
-    )
-
-    @api.depends("sale_line_id")
-    def _compute_old_terms(self):
-        for line in self:
-            line.old_name = line.sale_line_id.name
-            line.old_tax_ids = line.sale_line_id.tax_id
-
-    @api.depends("sale_line_id")
-    def _compute_new_name(self):
-        for line in self:
-            line.new_name = line.sale_line_id.name
-
-    @api.depends("sale_line_id", "product_id")
-    def _compute_new_tax_ids(self):
-        for line in self:
-            line.new_tax_ids = line._default_new_taxes()
-
-    @api.depends("old_name", "new_name", "old_tax_ids", "new_tax_ids")
-    def _compute_change_type(self):
-        res = super()._compute_change_type()
-        for line in self.filtered(
-            lambda line: line.sale_line_id and line.change_type == "none"
-        ):
-            if line._name_changes() or line._tax_changes():
-                line.change_type = "update"
-        return res
-
-    @api.depends("new_tax_ids")
-    def _compute_deltas(self):
-        return super()._compute_deltas()
-
-    def _default_new_taxes(self):
-        """The order line's taxes, or the product's under the new fiscal
-        position when it changes (as Odoo maps a quotation's taxes)."""
-        self.ensure_one()
-        request = self.request_id
-        if self.sale_line_id and term_key(request.new_fiscal_position_id) == term_key(
-            request.old_fiscal_position_id
-        ):
-            return self.sale_line_id.tax_id
-        company = request.company_id or self.env.company
-        taxes = self.product_id.taxes_id._filter_taxes_by_company(company)
-        return request.new_fiscal_position_id.map_tax(taxes)
-
-    def _name_changes(self):
-        self.ensure_one()
-        return bool(self.sale_line_id) and (self.new_name or "") != (
-            self.old_name or ""
-        )
-
-    def _tax_changes(self):
-        self.ensure_one()
-        return bool(self.sale_line_id) and self.new_tax_ids != self.old_tax_ids
-
-    def _new_taxes(self):
-        return self.new_tax_ids
-
-    def _snapshot_terms(self):
-        """Description and taxes the request leaves unchanged follow the order."""
-        self.ensure_one()
-        sale_line = self.sale_line_id
-        vals = {}
-        if not self._name_changes():
-            vals["new_name"] = sale_line.name
-        if not self._tax_changes():
-            vals["new_tax_ids"] = [fields.Command.set(sale_line.tax_id.ids)]
-        vals.update(
-            {
-                "old_name": sale_line.name,
-                "old_tax_ids": [fields.Command.set(sale_line.tax_id.ids)],
-            }
-        )
-        self.write(vals)
-
-    def _review_fingerprint_values(self):
-        return (
-            super()._review_fingerprint_values(),
-            self.old_name or "",
-            self.new_name or "",
-            tuple(sorted(self.old_tax_ids.ids)),
-            tuple(sorted(self.new_tax_ids.ids)),
-        )
-
-    def _prepare_sale_line_update_vals(self):
-        vals = super()._prepare_sale_line_update_vals()
-        if self._name_changes():
-            vals["name"] = self.new_name
-        if self._tax_changes():
-            vals["tax_id"] = [fields.Command.set(self.new_tax_ids.ids)]
-        return vals
-
-    def _prepare_sale_line_vals(self):
-        vals = super()._prepare_sale_line_vals()
-        if self.new_name:
-            vals["name"] = self.new_name
-        vals["tax_id"] = [fields.Command.set(self.new_tax_ids.ids)]
-        return vals
-
-
-class SaleOrder(models.Model):
-    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
-
-    def write(self, vals):
-        fixed = [name for name in UNCHANGEABLE_ORDER_FIELDS if name in vals]
-        if fixed:
-            for order in self.filtered(lambda order: order.state == "sale"):
-                changed = [
-                    name
-                    for name in fixed
-                    if (vals[name] or False) != (order[name].id or False)
-                ]
-                if changed:
-                    raise UserError(
-                        self.env._(
-                            "Order %(order)s is confirmed: its %(fields)s cannot "
-                            "change, not even through a change request. Request "
-                            "the cancellation of the order and make a new one.",
-                            order=order.name,
-                            fields=", ".join(
-                                order._fields[name]._description_string(self.env)
-                                for name in changed
-                            ),
-                        )
-                    )
-        return super().write(vals)
-
-    def _review_evidence_labels(self):
-        labels = super()._review_evidence_labels()
-        labels.update(
-            {
-                "invoice_address": _lt("Invoice address"),
-                "delivery_address": _lt("Delivery address"),
-                "incoterm": _lt("Incoterm"),
-                "incoterm_location": _lt("Incoterm location"),
-                "terms_conditions": _lt("Terms and conditions"),
-                "fiscal_position": _lt("Fiscal position"),
-                "warehouse": _lt("Warehouse"),
-                "salesperson": _lt("Salesperson"),
-                "old_description": _lt("Description before"),
-                "new_description": _lt("Description after"),
-                "old_taxes": _lt("Taxes before"),
-                "new_taxes": _lt("Taxes after"),
-            }
-        )
-        return labels

@@ -8,7 +8,7 @@ import json
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .request_common import RequestCase
+from .request_common import RequestCase, any_flag
 from .test_credit import CreditCase
 
 
@@ -48,13 +48,14 @@ class TestRequestHttpAttacks(JsonRpcMixin, HttpCase, RequestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._create_stage(
-            "Production (HTTP)",
-            cls.production_user,
-            10,
-            department="production",
-            applies_to="change",
-            domain="[('touches_quantity', '=', True)]",
+        cls._create_change_stages(
+            (
+                "Production (HTTP)",
+                cls.production_user,
+                "production",
+                any_flag("touches_quantity"),
+                10,
+            )
         )
 
     def test_content_of_an_approved_request_over_json_rpc(self):

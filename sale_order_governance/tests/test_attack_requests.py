@@ -14,7 +14,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
-from .request_common import RequestCase
+from .request_common import RequestCase, any_flag
 
 # Access errors are user errors: either refusal counts.
 REFUSED = UserError
@@ -24,22 +24,21 @@ class RequestAttackCase(RequestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stage_quantity = cls._create_stage(
-            "Production (attacks)",
-            cls.production_user,
-            10,
-            department="production",
-            applies_to="change",
-            domain="['|', ('touches_quantity', '=', True), "
-            "('touches_date', '=', True)]",
-        )
-        cls.stage_price = cls._create_stage(
-            "Finance (attacks)",
-            cls.finance_user,
-            10,
-            department="finance",
-            applies_to="change",
-            domain="['|', ('touches_price', '=', True), ('touches_terms', '=', True)]",
+        cls.stage_quantity, cls.stage_price = cls._create_change_stages(
+            (
+                "Production (attacks)",
+                cls.production_user,
+                "production",
+                any_flag("touches_quantity", "touches_date"),
+                10,
+            ),
+            (
+                "Finance (attacks)",
+                cls.finance_user,
+                "finance",
+                any_flag("touches_price", "touches_terms"),
+                10,
+            ),
         )
         cls.stage_cancel = cls._create_stage(
             "Sales (cancel attacks)", cls.sales_manager, 10, applies_to="cancel"

@@ -12,7 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..models.sale_order_change import governance_apply
-from .request_common import RequestCase
+from .request_common import RequestCase, any_flag
 
 
 @tagged("post_install", "-at_install")
@@ -20,31 +20,34 @@ class TestChangeRequestTerms(RequestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stage_finance = cls._create_stage(
-            "Finance (terms)",
-            cls.finance_user,
-            10,
-            department="finance",
-            applies_to="change",
-            domain="['|', '|', ('touches_price', '=', True), "
-            "('touches_terms', '=', True), ('touches_taxes', '=', True)]",
-        )
-        cls.stage_warehouse = cls._create_stage(
-            "Warehouse (terms)",
-            cls.warehouse_user,
-            10,
-            department="warehouse",
-            applies_to="change",
-            domain="['|', ('touches_warehouse', '=', True), "
-            "('touches_addresses', '=', True)]",
-        )
-        cls.stage_sales = cls._create_stage(
-            "Sales (terms)",
-            cls.sales_manager,
-            20,
-            applies_to="change",
-            domain="['|', '|', ('touches_salesperson', '=', True), "
-            "('touches_descriptions', '=', True), ('touches_quantity', '=', True)]",
+        cls.stage_finance, cls.stage_warehouse, cls.stage_sales = (
+            cls._create_change_stages(
+                (
+                    "Finance (terms)",
+                    cls.finance_user,
+                    "finance",
+                    any_flag("touches_price", "touches_terms", "touches_taxes"),
+                    10,
+                ),
+                (
+                    "Warehouse (terms)",
+                    cls.warehouse_user,
+                    "warehouse",
+                    any_flag("touches_warehouse", "touches_addresses"),
+                    10,
+                ),
+                (
+                    "Sales (terms)",
+                    cls.sales_manager,
+                    "sales",
+                    any_flag(
+                        "touches_salesperson",
+                        "touches_descriptions",
+                        "touches_quantity",
+                    ),
+                    20,
+                ),
+            )
         )
         cls.other_salesperson = new_test_user(
             cls.env,

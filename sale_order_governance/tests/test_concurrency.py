@@ -15,20 +15,14 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.service.model import retrying
-from odoo.tests import BaseCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
+
+from .concurrency_common import CommittingCase
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentWorkers(BaseCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        from odoo.modules.registry import Registry
-        from odoo.tests.common import get_db_name
-
-        cls.registry = Registry(get_db_name())
-
+class TestConcurrentWorkers(CommittingCase):
     def setUp(self):
         super().setUp()
         self.order_ids = []
@@ -36,11 +30,7 @@ class TestConcurrentWorkers(BaseCase):
         tag = uuid.uuid4().hex[:8]
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            # The shared stages would apply to this company too; set them aside
-            # for the test and put them back afterwards.
-            shared = env["sale.review.stage"].search([("company_id", "=", False)])
-            self.shared_stage_ids = shared.ids
-            shared.action_archive()
+            self._set_shared_stages_aside(env)
             company = env["res.company"].create({"name": f"Concurrency {tag}"})
             self.company_id = company.id
 
@@ -95,10 +85,7 @@ class TestConcurrentWorkers(BaseCase):
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
-            if self.order_ids:
-                cr.execute(
-                    SQL("DELETE FROM sale_order WHERE id IN %s", tuple(self.order_ids))
-                )
+            self._delete_orders(cr, self.order_ids)
             cr.execute(
                 SQL(
                     "DELETE FROM sale_review_stage WHERE id IN %s",
@@ -111,13 +98,7 @@ class TestConcurrentWorkers(BaseCase):
                     tuple(self.user_ids),
                 )
             )
-            if self.shared_stage_ids:
-                cr.execute(
-                    SQL(
-                        "UPDATE sale_review_stage SET active = TRUE WHERE id IN %s",
-                        tuple(self.shared_stage_ids),
-                    )
-                )
+            self._restore_shared_stages(cr)
         self.registry.clear_cache()
 
     def _create_submitted_order(self):

@@ -17,29 +17,21 @@ from psycopg2.errors import SerializationFailure
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
 from odoo.service.model import retrying
-from odoo.tests import BaseCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
+
+from .concurrency_common import CommittingCase
 
 
 @tagged("post_install", "-at_install")
-class TestCreditConcurrency(BaseCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        from odoo.modules.registry import Registry
-        from odoo.tests.common import get_db_name
-
-        cls.registry = Registry(get_db_name())
-
+class TestCreditConcurrency(CommittingCase):
     def setUp(self):
         super().setUp()
         self.order_ids = []
         tag = uuid.uuid4().hex[:8]
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            shared = env["sale.review.stage"].search([("company_id", "=", False)])
-            self.shared_stage_ids = shared.ids
-            shared.action_archive()
+            self._set_shared_stages_aside(env)
             company = env["res.company"].create(
                 {"name": f"Credit race {tag}", "account_use_credit_limit": True}
             )
@@ -71,10 +63,7 @@ class TestCreditConcurrency(BaseCase):
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
-            if self.order_ids:
-                cr.execute(
-                    SQL("DELETE FROM sale_order WHERE id IN %s", tuple(self.order_ids))
-                )
+            self._delete_orders(cr, self.order_ids)
             cr.execute(
                 SQL(
                     "DELETE FROM sale_governance_credit_lock WHERE company_id = %s",
@@ -87,13 +76,7 @@ class TestCreditConcurrency(BaseCase):
                     self.salesperson.id,
                 )
             )
-            if self.shared_stage_ids:
-                cr.execute(
-                    SQL(
-                        "UPDATE sale_review_stage SET active = TRUE WHERE id IN %s",
-                        tuple(self.shared_stage_ids),
-                    )
-                )
+            self._restore_shared_stages(cr)
         self.registry.clear_cache()
 
     def _env(self, cr):
