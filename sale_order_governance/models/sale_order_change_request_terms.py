@@ -237,9 +237,14 @@ class SaleOrderChangeRequest(models.Model):
 
     @api.onchange("new_partner_shipping_id")
     def _onchange_new_partner_shipping_id(self):
-        """Suggest the fiscal position Odoo would give the new address."""
+        """Suggest the fiscal position Odoo would give the new address; the
+        order's own again when its address comes back."""
         order = self.order_id
-        if order and self.new_partner_shipping_id:
+        if not order or not self.new_partner_shipping_id:
+            return
+        if self.new_partner_shipping_id == self.old_partner_shipping_id:
+            self.new_fiscal_position_id = self.old_fiscal_position_id
+        else:
             self.new_fiscal_position_id = (
                 self.env["account.fiscal.position"]
                 .with_company(order.company_id)

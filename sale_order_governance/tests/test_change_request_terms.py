@@ -242,6 +242,28 @@ class TestChangeRequestTerms(RequestCase):
         self.assertEqual(order.fiscal_position_id, self.export_position)
         self.assertEqual(order.order_line.tax_id, self.tax_20)
 
+    def test_form_from_the_order_changes_nothing_by_itself(self):
+        """A fiscal position set by hand on the order is kept by the form."""
+        order = self._create_order(fiscal_position_id=self.export_position.id)
+        order.with_user(self.salesperson).action_confirm()
+        self.assertEqual(order.order_line.tax_id, self.tax_20)
+        action = order.with_user(self.salesperson).action_request_change()
+        with Form(
+            self.env[action["res_model"]]
+            .with_user(self.salesperson)
+            .with_context(**action["context"])
+        ) as form:
+            form.reason = "Nothing yet"
+            self.assertEqual(form.new_fiscal_position_id, self.export_position)
+            self.assertEqual(form.line_ids.edit(0).new_tax_ids[:], self.tax_20)
+            form.new_partner_shipping_id = self.new_delivery
+            form.new_partner_shipping_id = self.customer
+            self.assertEqual(form.new_fiscal_position_id, self.export_position)
+        request = form.record
+        self.assertFalse(request._term_changes())
+        self.assertEqual(request.line_ids.change_type, "none")
+        self.assertFalse(request.touches_taxes)
+
     def test_address_change_keeps_the_approved_fiscal_position(self):
         """Odoo recomputes the fiscal position from the delivery address; the
         apply writes the one the reviewers saw."""
