@@ -181,6 +181,13 @@ class TestCreditFourEyesAttacks(CreditAttackCase):
         ):
             with self.assertRaisesRegex(UserError, "cannot be given"):
                 Override.create({**values, **forged})
+        # Nor by import.
+        result = Override.load(
+            ["order_id/.id", "amount", "reason", "approved_by_id/.id"],
+            [[str(order.id), "5000", "Imported", str(self.controller_b.id)]],
+        )
+        self.assertFalse(result["ids"])
+        self.assertIn("cannot be given", result["messages"][0]["message"])
         self.assertFalse(order.credit_override_ids)
         # Defaults of the context are overwritten by the server's values.
         override = Override.with_context(
