@@ -10,6 +10,7 @@ from . import res_users
 from . import sale_order
 from . import sale_order_line
 from . import sale_order_change
+from . import sale_order_guard
 from . import sale_order_change_request
 from . import sale_order_cancel_reason
 from . import sale_order_cancel_request

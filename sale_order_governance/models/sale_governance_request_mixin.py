@@ -240,7 +240,9 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
         self.check_access("write")
         self._check_reopenable()
         # sudo: the state is protected; write access was checked above.
-        self.sudo().write({"state": "draft", "review_state": "not_submitted"})
+        self._governance_engine_write(
+            {"state": "draft", "review_state": "not_submitted"}
+        )
         return True
 
     def action_open_order(self):
