@@ -360,13 +360,19 @@ class SaleOrderReview(models.Model):
             raise UserError(message)
 
     def _check_can_decide(self):
-        """Refuse users who may not decide; return {review: on behalf of}."""
+        """Refuse users who may not decide; return {review: on behalf of}.
+
+        Four-eyes holds for the user who decides and for the reviewer a
+        substitute decides for: neither may be the salesperson or the person
+        who submitted the record.
+        """
         user = self.env.user
         deciders = self._deciders(user)
         on_behalf = {}
         for review in self:
             record = review._get_record()
-            if user in record._review_owner_users() or user == review.submitted_by_id:
+            owners = record._review_owner_users() | review.submitted_by_id
+            if user in owners:
                 raise AccessError(
                     self.env._(
                         "You cannot decide review %(review)s: the salesperson and "
@@ -375,10 +381,24 @@ class SaleOrderReview(models.Model):
                         review=review.display_name,
                     )
                 )
-            if user in review.reviewer_user_ids:
+            reviewers = review.reviewer_user_ids - owners
+            if user in reviewers:
                 on_behalf[review] = self.env["res.users"]
+            elif reviewers & deciders:
+                on_behalf[review] = (reviewers & deciders)[:1]
             elif review.reviewer_user_ids & deciders:
-                on_behalf[review] = (review.reviewer_user_ids & deciders)[:1]
+                raise AccessError(
+                    self.env._(
+                        "You cannot decide review %(review)s on behalf of "
+                        "%(users)s: they are the salesperson or the person who "
+                        "submitted the record, who never review it themselves "
+                        "(four-eyes principle).",
+                        review=review.display_name,
+                        users=", ".join(
+                            (review.reviewer_user_ids & deciders).mapped("name")
+                        ),
+                    )
+                )
             else:
                 raise AccessError(
                     self.env._(
