@@ -422,6 +422,7 @@ class SaleOrderReview(models.Model):
         """
         now = fields.Datetime.now()
         on_behalf = on_behalf or {}
+        attachments = self._decision_attachments(attachment_ids)
         by_record = defaultdict(lambda: self.browse())
         for review in self:
             by_record[review._get_record()] |= review
@@ -441,8 +442,8 @@ class SaleOrderReview(models.Model):
                         )
                     )
             for review in reviews:
-                attachments = self.env["ir.attachment"].browse(attachment_ids or [])
-                # sudo: the documents now belong to the review they justify.
+                # sudo: the decider's own documents (checked above) now belong
+                # to the review they justify, which the decider only reads.
                 attachments.sudo().write({"res_model": self._name, "res_id": review.id})
                 # sudo: reviewers only read reviews; the decision is written
                 # here after _check_can_decide verified who decides.
