@@ -1,8 +1,14 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Which documents a decision may keep."""
+"""Who sees a review, and which documents a decision may keep.
 
-from odoo import api, models
+Reviews are read under the record rules of ``security/ir_rules_access.xml``:
+the reviewers concerned (``is_my_review``), the order's salesperson as
+Odoo's own sales rules allow, credit controllers for finance reviews, and
+managers.
+"""
+
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 DECISION_WIZARD = "sale.order.review.decision"
@@ -10,6 +16,28 @@ DECISION_WIZARD = "sale.order.review.decision"
 
 class SaleOrderReview(models.Model):
     _inherit = "sale.order.review"  # pylint: disable=consider-merging-classes-inherited
+
+    is_my_review = fields.Boolean(
+        string="Mine to Review",
+        compute="_compute_is_my_review",
+        search="_search_is_my_review",
+        help="You are one of its reviewers, or the substitute of one of them today.",
+    )
+
+    @api.depends_context("uid")
+    @api.depends("reviewer_user_ids")
+    def _compute_is_my_review(self):
+        deciders = self._deciders()
+        for review in self:
+            review.is_my_review = bool(review.reviewer_user_ids & deciders)
+
+    def _search_is_my_review(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on the reviews of a user."))
+        # The reviewers and the substitutes of today: evaluated at each search,
+        # so that a delegation counts from its first day to its last.
+        domain = [("reviewer_user_ids", "in", self._deciders().ids)]
+        return domain if (operator == "=") == value else ["!", *domain]
 
     @api.model
     def _decision_attachments(self, attachment_ids):
