@@ -37,11 +37,13 @@ class SaleOrderReview(models.Model):
         index=True,
         readonly=True,
     )
+    # History outlives what it audits: no database cascade or "set null"
+    # removes a review or who decided it; the ORM refuses instead.
     order_id = fields.Many2one(
         "sale.order",
         required=True,
         index=True,
-        ondelete="cascade",
+        ondelete="restrict",
         readonly=True,
     )
     stage_id = fields.Many2one(
@@ -73,14 +75,16 @@ class SaleOrderReview(models.Model):
         "user_id",
         string="Reviewers",
         readonly=True,
+        ondelete="restrict",
+        context={"active_test": False},
         help="Who may decide, as configured when the record was submitted.",
     )
-    submitted_by_id = fields.Many2one("res.users", readonly=True)
+    submitted_by_id = fields.Many2one("res.users", readonly=True, ondelete="restrict")
     requested_at = fields.Datetime(readonly=True, index=True)
     deadline = fields.Datetime(readonly=True)
     is_overdue = fields.Boolean(string="Overdue", readonly=True, index=True)
     escalated_at = fields.Datetime(readonly=True)
-    decided_by_id = fields.Many2one("res.users", readonly=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True, ondelete="restrict")
     decided_at = fields.Datetime(readonly=True)
     comment = fields.Text(readonly=True)
     evidence = fields.Json(
@@ -126,6 +130,7 @@ class SaleOrderReview(models.Model):
         "res.users",
         string="On Behalf Of",
         readonly=True,
+        ondelete="restrict",
         help="The reviewer a substitute decided for.",
     )
     round = fields.Integer(
@@ -145,6 +150,7 @@ class SaleOrderReview(models.Model):
         "attachment_id",
         string="Decision Documents",
         readonly=True,
+        ondelete="restrict",
         help="Documents given with the decision, e.g. the signed contract or a "
         "bank guarantee.",
     )
@@ -234,14 +240,13 @@ class SaleOrderReview(models.Model):
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_except_decided(self):
-        if self.filtered(lambda review: review.state != "waiting"):
-            raise UserError(
-                self.env._(
-                    "Reviews that were requested or decided are part of the "
-                    "order's history and cannot be deleted."
-                )
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "Reviews are part of the history of the records they review and "
+                "cannot be deleted, not even before they are requested."
             )
+        )
 
     # ------------------------------------------------------------
     # ACTIONS
