@@ -575,12 +575,22 @@ class SaleOrderReview(models.Model):
         return users
 
     def _decision_token(self, user, action):
-        """Signed link token: this review, this user, this action, this deadline."""
+        """Signed link token: this review, user, action, deadline and reviewers.
+
+        Reassigning the review (new reviewers) or a new deadline voids the
+        links already sent; the link controller also refuses decided reviews.
+        """
         self.ensure_one()
         return hmac(
             self.env(su=True),
             "sale_order_governance-review-decision",
-            (self.id, user.id, action, str(self.deadline)),
+            (
+                self.id,
+                user.id,
+                action,
+                str(self.deadline),
+                sorted(self.sudo().reviewer_user_ids.ids),
+            ),
         )
 
     def _decision_url(self, user, action):

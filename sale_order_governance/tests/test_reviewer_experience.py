@@ -373,8 +373,17 @@ class TestDecisionLinks(HttpCase, ReviewerCase):
     def test_approve_link(self):
         order = self._submitted()
         review = self._pending(order)
+        link = self._link(review, self.sales_manager, "approve")
         self.authenticate("gov_sales_manager", "gov_sales_manager")
-        response = self.url_open(self._link(review, self.sales_manager, "approve"))
+        form = self.url_open(link)
+        self.assertEqual(form.status_code, 200)
+        self.assertIn("Confirm the approval", form.text)
+        self.assertEqual(review.state, "pending", "opening the link decides nothing")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        response = self.url_open(
+            link.split("?")[0],
+            data={"token": link.split("token=")[1], "csrf_token": csrf},
+        )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(review.state, "approved")
         self.assertEqual(review.decided_by_id, self.sales_manager)
