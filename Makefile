@@ -39,8 +39,9 @@ VENV_KEY := $(shell cat requirements-dev.txt constraints.txt | cksum | cut -d' '
 ODOO_BIN := $(VENV)/bin/python $(ODOO_DIR)/odoo-bin -c $(ODOO_CONF)
 # Odoo modules every test database starts from: the add-on's dependencies and
 # the optional modules it integrates with when they are installed
-# (manufacturing orders in the order stage, time off in review delegation).
-OPTIONAL_MODULES := hr_holidays mrp
+# (manufacturing orders in the order stage, time off in review delegation,
+# expenses re-invoiced and delivery costs added to confirmed orders).
+OPTIONAL_MODULES := hr_holidays mrp sale_expense stock_delivery
 TEMPLATE_MODULES := $(shell $(PYTHON) tools/manifest_depends.py $(ADDON)) $(OPTIONAL_MODULES)
 TEMPLATE_KEY := $(shell echo "$(TEMPLATE_MODULES)" | cksum | cut -d' ' -f1)
 TEMPLATE_DB := sog_template_$(TEMPLATE_KEY)

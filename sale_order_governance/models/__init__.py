@@ -5,11 +5,13 @@ from . import res_config_settings
 from . import sale_governance_required_field
 from . import sale_review_stage
 from . import sale_order_review
+from . import sale_order_review_access
 from . import sale_review_delegation
 from . import res_users
 from . import sale_order
 from . import sale_order_line
 from . import sale_order_change
+from . import sale_order_guard
 from . import sale_order_change_request
 from . import sale_order_change_request_terms
 from . import sale_order_change_request_line_terms
@@ -27,3 +29,4 @@ from . import account_move_credit
 from . import sale_order_tracking
 from . import stock_picking_tracking
 from . import sale_order_review_tracking
+from . import governance_history

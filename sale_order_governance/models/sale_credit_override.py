@@ -66,6 +66,7 @@ class SaleCreditOverride(models.Model):
         "res.users",
         readonly=True,
         copy=False,
+        ondelete="restrict",
         default=lambda self: self.env.user,
     )
     expiry_date = fields.Date(

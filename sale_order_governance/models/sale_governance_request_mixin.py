@@ -220,7 +220,8 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_submitted(self):
         for request in self:
-            if request.state != "draft" or request.governance_review_ids:
+            # sudo: reviews the user may not read count too.
+            if request.state != "draft" or request.sudo().governance_review_ids:
                 raise UserError(
                     self.env._(
                         "The %(kind)s %(request)s was submitted: it stays as a "
@@ -302,7 +303,9 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
         self.check_access("write")
         self._check_reopenable()
         # sudo: the state is protected; write access was checked above.
-        self.sudo().write({"state": "draft", "review_state": "not_submitted"})
+        self._governance_engine_write(
+            {"state": "draft", "review_state": "not_submitted"}
+        )
         return True
 
     def action_open_order(self):

@@ -9,7 +9,7 @@ from .sale_order_change_request_terms import term_key
 
 
 class SaleOrderChangeRequestLine(models.Model):
-    _inherit = "sale.order.change.request.line"
+    _inherit = "sale.order.change.request.line"  # pylint: disable=consider-merging-classes-inherited
 
     old_name = fields.Text(
         string="Description Before",

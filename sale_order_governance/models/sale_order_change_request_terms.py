@@ -97,7 +97,7 @@ def term_label(value):
 
 
 class SaleOrderChangeRequest(models.Model):
-    _inherit = "sale.order.change.request"
+    _inherit = "sale.order.change.request"  # pylint: disable=consider-merging-classes-inherited
     _request_content_fields = ChangeRequest._request_content_fields | {
         f"new_{name}" for name in CHANGE_TERMS
     }

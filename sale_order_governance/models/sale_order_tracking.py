@@ -288,9 +288,10 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         res = super()._action_confirm()
         now = fields.Datetime.now()
-        for order in self.filtered(lambda order: not order.approved_date):
-            # sudo: bookkeeping of the engine; the salesperson confirms.
-            order.sudo().approved_date = now
+        # The engine's bookkeeping; the salesperson confirms.
+        self.filtered(lambda order: not order.approved_date)._governance_engine_write(
+            {"approved_date": now}
+        )
         return res
 
     # ------------------------------------------------------------
@@ -341,13 +342,13 @@ class SaleOrder(models.Model):
     def _review_submit(self):
         res = super()._review_submit()
         if not self.submitted_date:
-            # sudo: the engine's bookkeeping on the order, as review_state.
-            self.sudo().submitted_date = fields.Datetime.now()
+            # The engine's bookkeeping on the order, as review_state.
+            self._governance_engine_write({"submitted_date": fields.Datetime.now()})
         return res
 
     def _review_approved(self):
-        # sudo: the last reviewer may only read the order.
-        self.sudo().approved_date = fields.Datetime.now()
+        # The last reviewer may only read the order.
+        self._governance_engine_write({"approved_date": fields.Datetime.now()})
         return super()._review_approved()
 
     # ------------------------------------------------------------
@@ -511,8 +512,8 @@ class SaleOrder(models.Model):
     def _action_close(self):
         # sudo: closing is recorded by the add-on, whether a salesperson or
         # the cron closes; rights were checked by the caller.
+        self._governance_engine_write({"closed_date": fields.Datetime.now()})
         orders = self.sudo()
-        orders.write({"closed_date": fields.Datetime.now()})
         orders.action_lock()
         for order in self:
             order._review_post(
@@ -697,7 +698,9 @@ class SaleOrder(models.Model):
                 ),
                 user_id=user.id,
             )
-        orders.sudo().write({"governance_late_risk_notified_at": fields.Datetime.now()})
+        orders._governance_engine_write(
+            {"governance_late_risk_notified_at": fields.Datetime.now()}
+        )
         return orders
 
     @api.model

@@ -396,7 +396,7 @@ class TestChangeRequestTerms(RequestCase):
             self._approve_all(request)
         # As the former version stored them.
         former = migration._former_order_fingerprint(order)
-        (fresh | stale).sudo().write(
+        (fresh | stale)._governance_engine_write(
             {"order_fingerprint": former, "governance_review_fingerprint": "0" * 40}
         )
         stale.sudo().order_fingerprint = "f" * 40  # its order changed since

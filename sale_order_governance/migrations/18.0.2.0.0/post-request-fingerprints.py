@@ -48,6 +48,6 @@ def migrate(cr, version):
         if request.order_fingerprint == _former_order_fingerprint(order):
             request.order_fingerprint = order._governance_change_fingerprint()
         if request.state in ("in_review", "approved"):
-            request.governance_review_fingerprint = (
-                request._review_compute_fingerprint()
+            request._governance_engine_write(
+                {"governance_review_fingerprint": request._review_compute_fingerprint()}
             )
