@@ -107,14 +107,22 @@ class SaleOrder(models.Model):
             .filtered(
                 lambda other: (
                     other != order
-                    and other.state in ("draft", "sent")
+                    and other.state != "sale"
                     and other.company_id == company
                     and other.partner_id.commercial_partner_id == partner
                 )
             )
         )
         earlier._credit_refresh()
-        return sum(earlier.mapped("credit_exposure_order"))
+        convert = self.env["res.partner"]._credit_converter(
+            company, fields.Date.context_today(self)
+        )
+        return sum(
+            convert(other.currency_id.id, other._credit_open_amount())
+            if other.state == "cancel"
+            else other.credit_exposure_order
+            for other in earlier
+        )
 
     def _credit_owner_users(self):
         """Who may not release this order (four-eyes): its salesperson, its

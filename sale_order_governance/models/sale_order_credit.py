@@ -267,7 +267,8 @@ class SaleOrder(models.Model):
 
     def _governance_blocking_reasons(self):
         reasons = super()._governance_blocking_reasons()
-        if self.state in ("draft", "sent"):
+        if self.state != "sale":
+            # Quotations, and cancelled orders written back to "sale".
             reasons += self._credit_confirmation_decision()[0]
         return reasons
 
@@ -332,8 +333,12 @@ class SaleOrder(models.Model):
                 # and no other transaction decides for the customer meanwhile.
                 self._credit_lock()
                 batch = self._credit_batch_exposure(scope["batch"])
+            # A cancelled order adds nothing to the exposure until it is back.
+            extra = self._credit_open_amount() if self.state == "cancel" else 0.0
             decision = self._credit_release(
-                self._credit_raw_reasons("confirmation", batch=batch), batch=batch
+                self._credit_raw_reasons("confirmation", extra=extra, batch=batch),
+                extra=extra,
+                batch=batch,
             )
             if decisions is not None and self.id:
                 decisions[self.id] = decision
@@ -541,13 +546,7 @@ class SaleOrder(models.Model):
         order = self.sudo()
         company = order.company_id or self.env.company
         today = credit_today(self, company)
-        exposure = (
-            order.credit_exposure
-            + self.env["res.partner"]._credit_converter(company, today)(
-                order.currency_id.id, extra
-            )
-            + batch
-        )
+        exposure = order._credit_decision_exposure(extra, batch)
         partner = order.partner_id.commercial_partner_id
         owners = order._credit_owner_users()
         return order.credit_override_ids.filtered(
@@ -559,6 +558,17 @@ class SaleOrder(models.Model):
                 and company.currency_id.compare_amounts(override.amount, exposure) >= 0
             )
         ).sorted("id", reverse=True)
+
+    def _credit_decision_exposure(self, extra=0.0, batch=0.0):
+        """The exposure a decision compares (company currency): the order's,
+        plus ``extra`` (order currency) and ``batch`` (company currency)."""
+        self.ensure_one()
+        order = self.sudo()
+        company = order.company_id or self.env.company
+        convert = self.env["res.partner"]._credit_converter(
+            company, fields.Date.context_today(self)
+        )
+        return order.credit_exposure + convert(order.currency_id.id, extra) + batch
 
     def _credit_blocking_reasons(self, stage, extra=0.0):
         """Credit reasons that stop this order; empty when it may proceed."""
@@ -605,7 +615,8 @@ class SaleOrder(models.Model):
                     user=latest.approved_by_id.name,
                     amount=self._format_money(latest.amount, latest.currency_id),
                     exposure=self._format_money(
-                        self.sudo().credit_exposure + batch, latest.currency_id
+                        self._credit_decision_exposure(extra, batch),
+                        latest.currency_id,
                     ),
                 )
             reasons.append(hint)

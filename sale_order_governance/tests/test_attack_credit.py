@@ -93,6 +93,19 @@ class TestCreditSplitAttacks(CreditAttackCase):
         orders.with_user(self.salesperson).action_confirm()
         self.assertEqual(set(orders.mapped("state")), {"sale"})
 
+    def test_cancelled_orders_written_back_to_sale_are_judged(self):
+        """A cancelled order adds nothing to the exposure: written back to
+        "sale", it is judged with its amount, alone or with others."""
+        big = self._create_order(lines=[(self.product, 12, 100.0)])
+        pair = self._order_400() | self._create_order(lines=[(self.product, 7, 100.0)])
+        (big | pair).with_user(self.salesperson).action_cancel()
+        with self.assertRaisesRegex(UserError, "above its credit limit"):
+            big.with_user(self.salesperson).write({"state": "sale"})
+        with self.assertRaisesRegex(UserError, "above its credit limit"):
+            pair.with_user(self.salesperson).write({"state": "sale"})
+        self.assertEqual(set((big | pair).mapped("state")), {"cancel"})
+        self.assertFalse((big | pair).picking_ids)
+
     def test_no_lock_without_a_credit_limit(self):
         """Only decisions that depend on the customer's total take the lock."""
         Lock = self.env["sale.governance.credit.lock"]
