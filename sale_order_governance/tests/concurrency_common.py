@@ -1,5 +1,9 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import threading
+import time
+
+from odoo.service.model import retrying
 from odoo.tests import BaseCase
 from odoo.tools import SQL
 
@@ -49,3 +53,56 @@ class CommittingCase(BaseCase):
                     tuple(self.shared_stage_ids),
                 )
             )
+
+    def _race_workers(self, first, second):
+        """Two workers in threads, each retried by Odoo on a serialization
+        failure (``retrying``): ``first`` keeps its transaction open until
+        ``second`` has taken its snapshot and waits for it.
+
+        ``first`` and ``second`` are ``(make_env, act)``: ``make_env(cr)``
+        gives the worker's environment, ``act(env)`` does its work. Returns
+        ``(attempts, errors)``, both keyed ``"first"`` and ``"second"``.
+        """
+        first_locked = threading.Event()
+        second_started = threading.Event()
+        attempts = {"first": 0, "second": 0}
+        errors = {}
+
+        def hold_the_lock():
+            first_locked.set()
+            second_started.wait(10)
+            time.sleep(0.5)  # the second worker is now waiting on the lock
+
+        def take_snapshot_then_go(env):
+            first_locked.wait(10)
+            env.cr.execute("SELECT 1")  # the transaction's snapshot starts here
+            second_started.set()
+
+        def work(key, make_env, act, before_commit=None, before_act=None):
+            try:
+                with self.registry.cursor() as cr:
+                    env = make_env(cr)
+                    if before_act:
+                        before_act(env)
+
+                    def attempt():
+                        attempts[key] += 1
+                        act(env)
+                        if before_commit:
+                            before_commit()
+
+                    retrying(attempt, env)
+            except Exception as error:  # noqa: BLE001 - reported to the main thread
+                errors[key] = error
+
+        threads = [
+            threading.Thread(target=work, args=("first", *first, hold_the_lock)),
+            threading.Thread(
+                target=work, args=("second", *second, None, take_snapshot_then_go)
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        return attempts, errors

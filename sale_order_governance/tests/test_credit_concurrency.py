@@ -8,15 +8,12 @@ both together do not: whichever transaction comes second must see the first
 one's order, under PostgreSQL's REPEATABLE READ.
 """
 
-import threading
-import time
 import uuid
 
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
-from odoo.service.model import retrying
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
@@ -154,48 +151,14 @@ class TestCreditConcurrency(CommittingCase):
         """The second worker waits for the first one's lock, then Odoo's
         retry of its call refuses the order."""
         first, second = self._quotation(600.0), self._quotation(600.0)
-        first_locked = threading.Event()
-        second_started = threading.Event()
-        attempts = {"first": 0, "second": 0}
-        errors = {}
 
-        def confirm(key, order_id, before_commit=None, before_confirm=None):
-            try:
-                with self.registry.cursor() as cr:
-                    env = self._env(cr)
-                    if before_confirm:
-                        before_confirm(env)
+        def confirm(order_id):
+            return (
+                self._env,
+                lambda env: env["sale.order"].browse(order_id).action_confirm(),
+            )
 
-                    def attempt():
-                        attempts[key] += 1
-                        env["sale.order"].browse(order_id).action_confirm()
-                        if before_commit:
-                            before_commit()
-
-                    retrying(attempt, env)
-            except Exception as error:  # noqa: BLE001 - reported to the main thread
-                errors[key] = error
-
-        def hold_the_lock():
-            first_locked.set()
-            second_started.wait(10)
-            time.sleep(0.5)  # the second worker now waits for the lock
-
-        def take_snapshot_then_go(env):
-            first_locked.wait(10)
-            env.cr.execute("SELECT 1")
-            second_started.set()
-
-        thread_first = threading.Thread(
-            target=confirm, args=("first", first, hold_the_lock, None)
-        )
-        thread_second = threading.Thread(
-            target=confirm, args=("second", second, None, take_snapshot_then_go)
-        )
-        thread_first.start()
-        thread_second.start()
-        thread_first.join(60)
-        thread_second.join(60)
+        attempts, errors = self._race_workers(confirm(first), confirm(second))
         self.assertNotIn("first", errors)
         self.assertIsInstance(errors.get("second"), UserError)
         self.assertIn("above its credit limit", str(errors["second"]))
