@@ -30,12 +30,15 @@ endif
 
 ADDON := sale_order_governance
 ODOO_DIR := $(CACHE_DIR)/odoo
-VENV := $(CACHE_DIR)/venv
 DATA_DIR := $(CACHE_DIR)/data
 # One configuration per clone: its addons_path points at this clone.
 ODOO_CONF := $(CACHE_DIR)/odoo-$(shell echo "$(CURDIR)" | cksum | cut -d' ' -f1).conf
-# Stamps carry a hash of their inputs, so a fresh clone reuses finished work.
-VENV_KEY := $(shell cat requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
+# The virtualenv lives in a folder named by a hash of its recipe: a fresh
+# clone reuses finished work, and a changed recipe builds a new one next to
+# the old, which stays usable by runs in progress.
+VENV_KEY := $(shell cat tools/build_venv.sh requirements-dev.txt constraints.txt \
+  build-constraints.txt | cksum | cut -d' ' -f1)
+VENV := $(CACHE_DIR)/venv-$(VENV_KEY)
 ODOO_BIN := $(VENV)/bin/python $(ODOO_DIR)/odoo-bin -c $(ODOO_CONF)
 # Odoo modules every test database starts from: the add-on's dependencies and
 # the optional modules it integrates with when they are installed
@@ -97,19 +100,12 @@ $(ODOO_DIR)/.ready:
 odoo: $(ODOO_DIR)/.ready
 
 # --- Python virtualenv ---------------------------------------------------------
-$(VENV)/.ready-$(VENV_KEY): | $(ODOO_DIR)/.ready system-deps
-	@echo "Building the virtualenv in $(VENV)"
-	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	@export PIP_CONSTRAINT=$(CURDIR)/constraints.txt PIP_DISABLE_PIP_VERSION_CHECK=1; \
-	$(VENV)/bin/pip install -q "setuptools<70" wheel && \
-	$(VENV)/bin/pip install -q -r $(ODOO_DIR)/requirements.txt && \
-	$(VENV)/bin/pip install -q --no-deps -e $(ODOO_DIR) && \
-	$(VENV)/bin/pip install -q -r requirements-dev.txt
-	@touch $@
+$(VENV)/.ready: | $(ODOO_DIR)/.ready system-deps
+	@tools/build_venv.sh $(VENV) $(PYTHON) $(ODOO_DIR)
 
-venv: $(VENV)/.ready-$(VENV_KEY)
+venv: $(VENV)/.ready
 
-$(ODOO_CONF): Makefile | $(VENV)/.ready-$(VENV_KEY)
+$(ODOO_CONF): Makefile | $(VENV)/.ready
 	@mkdir -p $(DATA_DIR)
 	@printf '%s\n' "[options]" \
 	  "addons_path = $(ODOO_DIR)/addons,$(ODOO_DIR)/odoo/addons,$(CURDIR)" \
@@ -161,7 +157,7 @@ demo: $(ODOO_CONF)
 	@echo "Odoo on http://127.0.0.1:$(HTTP_PORT)  (login admin / admin, database $(DEMO_DB))"
 	@$(ODOO_BIN) -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$'
 
-lint: $(VENV)/.ready-$(VENV_KEY)
+lint: $(VENV)/.ready
 	@$(VENV)/bin/ruff check $(ADDON) benchmarks tools
 	@$(VENV)/bin/ruff format --check $(ADDON) benchmarks tools
 	@$(VENV)/bin/pylint --rcfile=.pylintrc $(ADDON)
