@@ -33,12 +33,15 @@ ODOO_DIR := $(CACHE_DIR)/odoo
 DATA_DIR := $(CACHE_DIR)/data
 # One configuration per clone: its addons_path points at this clone.
 ODOO_CONF := $(CACHE_DIR)/odoo-$(shell echo "$(CURDIR)" | cksum | cut -d' ' -f1).conf
-# The virtualenv lives in a folder named by a hash of its recipe: a fresh
-# clone reuses finished work, and a changed recipe builds a new one next to
-# the old, which stays usable by runs in progress.
+# The virtualenv and the OCA add-ons live in folders named by a hash of their
+# recipe: a fresh clone reuses finished work, and a changed recipe builds new
+# ones next to the old, which stay usable by runs in progress.
 VENV_KEY := $(shell cat tools/build_venv.sh requirements-dev.txt constraints.txt \
   build-constraints.txt | cksum | cut -d' ' -f1)
 VENV := $(CACHE_DIR)/venv-$(VENV_KEY)
+OCA_KEY := $(shell cksum < oca-addons.txt | cut -d' ' -f1)
+OCA_DIR := $(CACHE_DIR)/oca-$(OCA_KEY)
+OCA_ADDONS := $(OCA_DIR)/odoo/addons
 ODOO_BIN := $(VENV)/bin/python $(ODOO_DIR)/odoo-bin -c $(ODOO_CONF)
 # Odoo modules every test database starts from: the add-on's dependencies and
 # the optional modules it integrates with when they are installed
@@ -50,7 +53,7 @@ TEMPLATE_KEY := $(shell echo "$(TEMPLATE_MODULES)" | cksum | cut -d' ' -f1)
 TEMPLATE_DB := sog_template_$(TEMPLATE_KEY)
 PSQL_ENV := PGHOST=$(or $(DB_HOST),) PGPORT=$(DB_PORT) PGUSER=$(DB_USER)
 
-.PHONY: help system-deps odoo venv conf template demo test lint i18n bench clean-dbs
+.PHONY: help system-deps odoo venv oca-addons conf template demo test lint i18n bench clean-dbs
 
 help:
 	@echo "make demo   - start Odoo with $(ADDON) and demo data on http://127.0.0.1:$(HTTP_PORT)"
@@ -105,10 +108,23 @@ $(VENV)/.ready: | $(ODOO_DIR)/.ready system-deps
 
 venv: $(VENV)/.ready
 
-$(ODOO_CONF): Makefile | $(VENV)/.ready
+# --- OCA add-ons (coexistence tests): PyPI wheels, outside the clone ----------
+# pip puts them in <target>/odoo/addons, which goes on the addons path.
+$(OCA_DIR)/.ready: | $(VENV)/.ready
+	@echo "Installing the OCA add-ons of oca-addons.txt into $(OCA_DIR)"
+	@part=$$(mktemp -d $(OCA_DIR).part.XXXXXX); \
+	trap 'rm -rf "$$part"' EXIT; \
+	PIP_DISABLE_PIP_VERSION_CHECK=1 $(VENV)/bin/pip install -q --no-deps \
+	  --target "$$part" -r oca-addons.txt; \
+	touch "$$part/.ready"; \
+	mv -T "$$part" $(OCA_DIR) 2>/dev/null || test -f $@
+
+oca-addons: $(OCA_DIR)/.ready
+
+$(ODOO_CONF): Makefile oca-addons.txt | $(VENV)/.ready $(OCA_DIR)/.ready
 	@mkdir -p $(DATA_DIR)
 	@printf '%s\n' "[options]" \
-	  "addons_path = $(ODOO_DIR)/addons,$(ODOO_DIR)/odoo/addons,$(CURDIR)" \
+	  "addons_path = $(ODOO_DIR)/addons,$(ODOO_DIR)/odoo/addons,$(OCA_ADDONS),$(CURDIR)" \
 	  "data_dir = $(DATA_DIR)" \
 	  "db_host = $(DB_HOST)" "db_port = $(DB_PORT)" "db_user = $(DB_USER)" \
 	  "http_interface = 127.0.0.1" "http_port = $(HTTP_PORT)" \
@@ -140,7 +156,8 @@ test: lint template system-deps
 	$(ODOO_BIN) -d $(TEST_DB) -i $(ADDON) --without-demo=all --stop-after-init \
 	  --log-level=warn || status=$$?; \
 	if [ $$status -eq 0 ]; then \
-	  ODOO_RC=$(ODOO_CONF) $(VENV)/bin/python -m pytest -p no:cacheprovider \
+	  ODOO_RC=$(ODOO_CONF) SOG_TEMPLATE_DB=$(TEMPLATE_DB) \
+	  $(VENV)/bin/python -m pytest -p no:cacheprovider \
 	    --odoo-database=$(TEST_DB) --odoo-config=$(ODOO_CONF) --odoo-http \
 	    $(ADDON)/tests $(PYTEST_ARGS) || status=$$?; \
 	fi; \
@@ -192,5 +209,5 @@ bench: template
 	@$(PSQL_ENV) dropdb --if-exists $(BENCH_DB); rm -rf $(DATA_DIR)/filestore/$(BENCH_DB)
 
 clean-dbs:
-	@for db in $$($(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -oE 'sog_test_[0-9]+'); do \
+	@for db in $$($(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -oE 'sog_test_[0-9a-z_]+'); do \
 	  $(PSQL_ENV) dropdb --if-exists $$db; rm -rf $(DATA_DIR)/filestore/$$db; done
