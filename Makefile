@@ -185,11 +185,11 @@ I18N_LANGS := zh_CN zh_TW
 i18n: template
 	@db=sog_i18n_$$$$; \
 	$(PSQL_ENV) createdb -T $(TEMPLATE_DB) $$db; \
-	trap "$(PSQL_ENV) dropdb --if-exists $$db; rm -rf $(DATA_DIR)/filestore/$$db" EXIT; \
+	trap "$(PSQL_ENV) dropdb --if-exists $$db; rm -rf $(DATA_DIR)/filestore/$$db $(CACHE_DIR)/$$db.pot" EXIT; \
 	$(ODOO_BIN) -d $$db -i $(ADDON) --without-demo=all --stop-after-init --log-level=warn; \
-	$(ODOO_BIN) -d $$db --modules=$(ADDON) --i18n-export=$(CACHE_DIR)/$(ADDON).pot \
+	$(ODOO_BIN) -d $$db --modules=$(ADDON) --i18n-export=$(CACHE_DIR)/$$db.pot \
 	  --stop-after-init --log-level=warn; \
-	$(VENV)/bin/python tools/i18n_sync.py $(ADDON) $(CACHE_DIR)/$(ADDON).pot $(I18N_LANGS)
+	$(VENV)/bin/python tools/i18n_sync.py $(ADDON) $(CACHE_DIR)/$$db.pot $(I18N_LANGS)
 
 # Benchmarks: a database with the add-on for P1-P5, another one for P6.
 BENCH_DB ?= sog_bench_run
