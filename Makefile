@@ -1,6 +1,7 @@
 # Set-up and test entry points for sale_order_governance.
 #
 #   make demo   Odoo 18 with the add-on and its demo data on http://127.0.0.1:8069
+#               (WORKERS=4: a prefork server with its websocket/bus process)
 #   make test   the whole test suite (pytest-odoo) on a throw-away database
 #
 # Inputs (make or environment variables):
@@ -10,6 +11,8 @@
 #   CACHE_DIR    where the prepared Odoo, its virtualenv, the filestore and the
 #                configuration live (outside the clone, shared by clones).
 #   PYTHON       the interpreter the virtualenv is built from (3.10 - 3.12).
+#   WORKERS      make demo: number of HTTP worker processes (0: one threaded
+#                process); GEVENT_PORT is then the websocket/bus port.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -23,6 +26,9 @@ DB_PORT ?= 5432
 DB_USER ?= $(shell id -un)
 HTTP_PORT ?= 8069
 DEMO_DB ?= sog_demo
+WORKERS ?= 0
+GEVENT_PORT ?= $(shell expr $(HTTP_PORT) + 3)
+WORKERS_HTTP_PORT ?= $(shell expr $(HTTP_PORT) + 1)
 PYTEST_ARGS ?=
 ifndef TEST_DB
 TEST_DB := sog_test_$(shell date +%s)_$(shell echo $$$$)
@@ -57,6 +63,7 @@ PSQL_ENV := PGHOST=$(or $(DB_HOST),) PGPORT=$(DB_PORT) PGUSER=$(DB_USER)
 
 help:
 	@echo "make demo   - start Odoo with $(ADDON) and demo data on http://127.0.0.1:$(HTTP_PORT)"
+	@echo "              (WORKERS=4: prefork server with live notifications)"
 	@echo "make test   - run the test suite on a throw-away database"
 	@echo "make lint   - ruff and pylint-odoo"
 	@echo "make i18n   - export the terms and merge them into i18n/*.po"
@@ -128,6 +135,7 @@ $(ODOO_CONF): Makefile oca-addons.txt | $(VENV)/.ready $(OCA_DIR)/.ready
 	  "data_dir = $(DATA_DIR)" \
 	  "db_host = $(DB_HOST)" "db_port = $(DB_PORT)" "db_user = $(DB_USER)" \
 	  "http_interface = 127.0.0.1" "http_port = $(HTTP_PORT)" \
+	  "gevent_port = $(GEVENT_PORT)" \
 	  "list_db = False" "max_cron_threads = 1" > $@
 
 conf: $(ODOO_CONF)
@@ -165,6 +173,10 @@ test: lint template system-deps
 	rm -rf $(DATA_DIR)/filestore/$(TEST_DB); \
 	exit $$status
 
+# WORKERS=n: Odoo's prefork server (n HTTP workers, a cron worker and the
+# websocket/bus process on GEVENT_PORT) behind tools/demo_proxy.py, which plays
+# the reverse proxy of a production set-up on HTTP_PORT: websocket upgrades go
+# to GEVENT_PORT, everything else to the workers on WORKERS_HTTP_PORT.
 demo: $(ODOO_CONF)
 	@if ! $(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -qw $(DEMO_DB); then \
 	  echo "Creating $(DEMO_DB) with $(ADDON) and demo data"; \
@@ -172,7 +184,16 @@ demo: $(ODOO_CONF)
 	  || { $(PSQL_ENV) dropdb --if-exists $(DEMO_DB); exit 1; }; \
 	fi
 	@echo "Odoo on http://127.0.0.1:$(HTTP_PORT)  (login admin / admin, database $(DEMO_DB))"
-	@$(ODOO_BIN) -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$'
+	@if [ "$(WORKERS)" -gt 0 ]; then \
+	  echo "$(WORKERS) HTTP workers on port $(WORKERS_HTTP_PORT), websocket/bus process on port $(GEVENT_PORT)"; \
+	  $(VENV)/bin/python tools/demo_proxy.py --listen $(HTTP_PORT) \
+	    --http $(WORKERS_HTTP_PORT) --websocket $(GEVENT_PORT) & proxy=$$!; \
+	  trap 'kill $$proxy 2>/dev/null' EXIT; \
+	  $(ODOO_BIN) -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$' --workers=$(WORKERS) \
+	    --http-port=$(WORKERS_HTTP_PORT) --gevent-port=$(GEVENT_PORT); \
+	else \
+	  $(ODOO_BIN) -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$' --http-port=$(HTTP_PORT); \
+	fi
 
 lint: $(VENV)/.ready
 	@$(VENV)/bin/ruff check $(ADDON) benchmarks tools
