@@ -24,3 +24,4 @@ from . import account_move_credit
 from . import sale_order_tracking
 from . import stock_picking_tracking
 from . import sale_order_review_tracking
+from . import sale_order_tier_validation
