@@ -13,3 +13,4 @@ from . import test_credit_performance
 from . import test_review_performance
 from . import test_tracking
 from . import test_reports
+from . import test_stage_import_tier
