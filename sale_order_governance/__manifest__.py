@@ -21,6 +21,7 @@
         "security/sale_order_governance_groups.xml",
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
+        "security/ir_rules_access.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/sale_review_stage_data.xml",

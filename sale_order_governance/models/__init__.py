@@ -5,6 +5,7 @@ from . import res_config_settings
 from . import sale_governance_required_field
 from . import sale_review_stage
 from . import sale_order_review
+from . import sale_order_review_access
 from . import sale_review_delegation
 from . import res_users
 from . import sale_order
@@ -24,4 +25,5 @@ from . import account_move_credit
 from . import sale_order_tracking
 from . import stock_picking_tracking
 from . import sale_order_review_tracking
+from . import governance_history
 from . import sale_order_tier_validation

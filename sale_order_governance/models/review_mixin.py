@@ -77,8 +77,12 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
     # ------------------------------------------------------------
 
     def _review_reviews(self):
-        return self.env["sale.order.review"].search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        # sudo: the engine works on every review of the record, including
+        # those the current user may not read (another department's).
+        return (
+            self.env["sale.order.review"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
         )
 
     @api.depends_context("uid")

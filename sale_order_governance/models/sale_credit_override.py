@@ -53,6 +53,7 @@ class SaleCreditOverride(models.Model):
     approved_by_id = fields.Many2one(
         "res.users",
         readonly=True,
+        ondelete="restrict",
         default=lambda self: self.env.user,
     )
     expiry_date = fields.Date(

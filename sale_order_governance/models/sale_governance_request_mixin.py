@@ -164,7 +164,8 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_submitted(self):
         for request in self:
-            if request.state != "draft" or request.governance_review_ids:
+            # sudo: reviews the user may not read count too.
+            if request.state != "draft" or request.sudo().governance_review_ids:
                 raise UserError(
                     self.env._(
                         "The %(kind)s %(request)s was submitted: it stays as a "

@@ -37,11 +37,13 @@ class SaleOrderReview(models.Model):
         index=True,
         readonly=True,
     )
+    # History outlives what it audits: no database cascade or "set null"
+    # removes a review or who decided it; the ORM refuses instead.
     order_id = fields.Many2one(
         "sale.order",
         required=True,
         index=True,
-        ondelete="cascade",
+        ondelete="restrict",
         readonly=True,
     )
     stage_id = fields.Many2one(
@@ -73,14 +75,16 @@ class SaleOrderReview(models.Model):
         "user_id",
         string="Reviewers",
         readonly=True,
+        ondelete="restrict",
+        context={"active_test": False},
         help="Who may decide, as configured when the record was submitted.",
     )
-    submitted_by_id = fields.Many2one("res.users", readonly=True)
+    submitted_by_id = fields.Many2one("res.users", readonly=True, ondelete="restrict")
     requested_at = fields.Datetime(readonly=True, index=True)
     deadline = fields.Datetime(readonly=True)
     is_overdue = fields.Boolean(string="Overdue", readonly=True, index=True)
     escalated_at = fields.Datetime(readonly=True)
-    decided_by_id = fields.Many2one("res.users", readonly=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True, ondelete="restrict")
     decided_at = fields.Datetime(readonly=True)
     comment = fields.Text(readonly=True)
     evidence = fields.Json(
@@ -126,6 +130,7 @@ class SaleOrderReview(models.Model):
         "res.users",
         string="On Behalf Of",
         readonly=True,
+        ondelete="restrict",
         help="The reviewer a substitute decided for.",
     )
     round = fields.Integer(
@@ -145,6 +150,7 @@ class SaleOrderReview(models.Model):
         "attachment_id",
         string="Decision Documents",
         readonly=True,
+        ondelete="restrict",
         help="Documents given with the decision, e.g. the signed contract or a "
         "bank guarantee.",
     )
@@ -234,14 +240,13 @@ class SaleOrderReview(models.Model):
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_except_decided(self):
-        if self.filtered(lambda review: review.state != "waiting"):
-            raise UserError(
-                self.env._(
-                    "Reviews that were requested or decided are part of the "
-                    "order's history and cannot be deleted."
-                )
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "Reviews are part of the history of the records they review and "
+                "cannot be deleted, not even before they are requested."
             )
+        )
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -360,13 +365,19 @@ class SaleOrderReview(models.Model):
             raise UserError(message)
 
     def _check_can_decide(self):
-        """Refuse users who may not decide; return {review: on behalf of}."""
+        """Refuse users who may not decide; return {review: on behalf of}.
+
+        Four-eyes holds for the user who decides and for the reviewer a
+        substitute decides for: neither may be the salesperson or the person
+        who submitted the record.
+        """
         user = self.env.user
         deciders = self._deciders(user)
         on_behalf = {}
         for review in self:
             record = review._get_record()
-            if user in record._review_owner_users() or user == review.submitted_by_id:
+            owners = record._review_owner_users() | review.submitted_by_id
+            if user in owners:
                 raise AccessError(
                     self.env._(
                         "You cannot decide review %(review)s: the salesperson and "
@@ -375,10 +386,24 @@ class SaleOrderReview(models.Model):
                         review=review.display_name,
                     )
                 )
-            if user in review.reviewer_user_ids:
+            reviewers = review.reviewer_user_ids - owners
+            if user in reviewers:
                 on_behalf[review] = self.env["res.users"]
+            elif reviewers & deciders:
+                on_behalf[review] = (reviewers & deciders)[:1]
             elif review.reviewer_user_ids & deciders:
-                on_behalf[review] = (review.reviewer_user_ids & deciders)[:1]
+                raise AccessError(
+                    self.env._(
+                        "You cannot decide review %(review)s on behalf of "
+                        "%(users)s: they are the salesperson or the person who "
+                        "submitted the record, who never review it themselves "
+                        "(four-eyes principle).",
+                        review=review.display_name,
+                        users=", ".join(
+                            (review.reviewer_user_ids & deciders).mapped("name")
+                        ),
+                    )
+                )
             else:
                 raise AccessError(
                     self.env._(
@@ -402,6 +427,7 @@ class SaleOrderReview(models.Model):
         """
         now = fields.Datetime.now()
         on_behalf = on_behalf or {}
+        attachments = self._decision_attachments(attachment_ids)
         by_record = defaultdict(lambda: self.browse())
         for review in self:
             by_record[review._get_record()] |= review
@@ -421,8 +447,8 @@ class SaleOrderReview(models.Model):
                         )
                     )
             for review in reviews:
-                attachments = self.env["ir.attachment"].browse(attachment_ids or [])
-                # sudo: the documents now belong to the review they justify.
+                # sudo: the decider's own documents (checked above) now belong
+                # to the review they justify, which the decider only reads.
                 attachments.sudo().write({"res_model": self._name, "res_id": review.id})
                 # sudo: reviewers only read reviews; the decision is written
                 # here after _check_can_decide verified who decides.
@@ -549,12 +575,22 @@ class SaleOrderReview(models.Model):
         return users
 
     def _decision_token(self, user, action):
-        """Signed link token: this review, this user, this action, this deadline."""
+        """Signed link token: this review, user, action, deadline and reviewers.
+
+        Reassigning the review (new reviewers) or a new deadline voids the
+        links already sent; the link controller also refuses decided reviews.
+        """
         self.ensure_one()
         return hmac(
             self.env(su=True),
             "sale_order_governance-review-decision",
-            (self.id, user.id, action, str(self.deadline)),
+            (
+                self.id,
+                user.id,
+                action,
+                str(self.deadline),
+                sorted(self.sudo().reviewer_user_ids.ids),
+            ),
         )
 
     def _decision_url(self, user, action):

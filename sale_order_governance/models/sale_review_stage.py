@@ -197,8 +197,11 @@ class SaleReviewStage(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
-        if self.env["sale.order.review"].search_count(
-            [("stage_id", "in", self.ids)], limit=1
+        # sudo: reviews of every company and user keep the stage.
+        if (
+            self.env["sale.order.review"]
+            .sudo()
+            .search_count([("stage_id", "in", self.ids)], limit=1)
         ):
             raise ValidationError(
                 self.env._(
