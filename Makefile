@@ -59,7 +59,7 @@ TEMPLATE_KEY := $(shell echo "$(TEMPLATE_MODULES)" | cksum | cut -d' ' -f1)
 TEMPLATE_DB := sog_template_$(TEMPLATE_KEY)
 PSQL_ENV := PGHOST=$(or $(DB_HOST),) PGPORT=$(DB_PORT) PGUSER=$(DB_USER)
 
-.PHONY: help system-deps odoo venv oca-addons conf template demo test lint i18n bench clean-dbs
+.PHONY: help system-deps odoo venv venv-path oca-addons conf template demo test lint i18n bench clean-dbs
 
 help:
 	@echo "make demo   - start Odoo with $(ADDON) and demo data on http://127.0.0.1:$(HTTP_PORT)"
@@ -114,6 +114,9 @@ $(VENV)/.ready: | $(ODOO_DIR)/.ready system-deps
 	@tools/build_venv.sh $(VENV) $(PYTHON) $(ODOO_DIR)
 
 venv: $(VENV)/.ready
+
+venv-path: $(VENV)/.ready
+	@echo $(VENV)
 
 # --- OCA add-ons (coexistence tests): PyPI wheels, outside the clone ----------
 # pip puts them in <target>/odoo/addons, which goes on the addons path.
