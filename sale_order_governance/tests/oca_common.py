@@ -17,13 +17,17 @@ import sys
 import tempfile
 import time
 from contextlib import closing, contextmanager
+from datetime import timedelta
+from types import SimpleNamespace
 
 import psycopg2.errors
 
 import odoo
-from odoo import SUPERUSER_ID, api, sql_db
+from odoo import SUPERUSER_ID, Command, api, fields, sql_db
 from odoo.modules.module import get_module_path
 from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, new_test_user
+from odoo.tests.common import get_db_name
 from odoo.tools import SQL, config
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
@@ -38,6 +42,8 @@ OCA_MODULES = (
 )
 OCA_DEPENDENCIES = ("base_tier_validation", "account_financial_risk", "base_exception")
 INSTALL_TIMEOUT = 900
+# The two databases: this add-on installed first, or OCA's add-ons first.
+ORDERS = ("ours_first", "oca_first")
 
 
 def missing_oca_modules():
@@ -198,3 +204,161 @@ class ThrowAwayDatabases:
             cr.close()
             # Forget what the rolled-back work cached (e.g. stage lookups).
             registry.reset_changes()
+
+
+class OcaCoexistenceCase(BaseCase):
+    """Both databases, the people and records every test starts from, helpers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        missing = missing_oca_modules()
+        if missing:
+            raise RuntimeError(
+                f"OCA add-ons not on the addons path: {', '.join(missing)}. "
+                "Run the tests with `make test` (the set-up installs them)."
+            )
+        template = os.environ.get("SOG_TEMPLATE_DB")
+        if not template:
+            raise RuntimeError(
+                "SOG_TEMPLATE_DB (the template database of the test database) "
+                "is not set: run the tests with `make test`."
+            )
+        cls.databases = ThrowAwayDatabases(template, f"{get_db_name()}_oca")
+        cls.addClassCleanup(cls.databases.drop_all)
+        for key in ORDERS:
+            cls.databases.clone(key)
+        cls.databases.install(
+            {
+                "ours_first": [[ADDON], list(OCA_MODULES)],
+                "oca_first": [list(OCA_MODULES), [ADDON]],
+            }
+        )
+        # The people and records every test starts from, committed once.
+        cls.fixture_ids = {}
+        for key in ORDERS:
+            with cls.databases.environment(key, commit=True) as env:
+                cls.fixture_ids[key] = cls._create_fixtures(env)
+
+    # ------------------------------------------------------------
+    # HELPERS
+    # ------------------------------------------------------------
+
+    @classmethod
+    def _create_fixtures(cls, env):
+        """Users of every role, a customer, a product and one review stage."""
+        env["sale.review.stage"].search([]).action_archive()
+        users = {
+            role: new_test_user(env, login=f"oca_{role}", groups=groups, name=name)
+            for role, groups, name in (
+                ("salesperson", "sales_team.group_sale_salesman", "Sally Sales"),
+                (
+                    "reviewer",
+                    (
+                        "sales_team.group_sale_salesman,"
+                        "sale_order_governance.group_reviewer_finance"
+                    ),
+                    "Fiona Finance",
+                ),
+                (
+                    "controller",
+                    "sale_order_governance.group_credit_controller",
+                    "Carl Credit",
+                ),
+                (
+                    "manager",
+                    "sale_order_governance.group_governance_manager",
+                    "Gabriel Governance",
+                ),
+                (
+                    "tier_reviewer",
+                    "sales_team.group_sale_salesman_all_leads",
+                    "Tim Tier",
+                ),
+            )
+        }
+        stage = env["sale.review.stage"].create(
+            {
+                "name": "Finance",
+                "department": "finance",
+                "reviewer_user_ids": [Command.set(users["reviewer"].ids)],
+            }
+        )
+        customer = env["res.partner"].create({"name": "Coexistence Customer"})
+        product = env["product.product"].create(
+            {"name": "Coexistence Widget", "type": "consu", "list_price": 100.0}
+        )
+        return {
+            **{role: ("res.users", user.id) for role, user in users.items()},
+            "stage": ("sale.review.stage", stage.id),
+            "customer": ("res.partner", customer.id),
+            "product": ("product.product", product.id),
+        }
+
+    def _on_each_database(self):
+        """``(env, fixtures)`` for each database, inside a subtest."""
+        for key in ORDERS:
+            with self.subTest(installed=key), self.databases.environment(key) as env:
+                f = SimpleNamespace(env=env, company=env.company)
+                for name, (model, record_id) in self.fixture_ids[key].items():
+                    setattr(f, name, env[model].browse(record_id))
+                yield env, f
+
+    def _order(self, f, qty=1.0):
+        order = (
+            f.env["sale.order"]
+            .with_user(f.salesperson)
+            .create(
+                {
+                    "partner_id": f.customer.id,
+                    "user_id": f.salesperson.id,
+                    "payment_term_id": f.env.ref(
+                        "account.account_payment_term_30days"
+                    ).id,
+                    "commitment_date": fields.Datetime.now() + timedelta(days=10),
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": f.product.id,
+                                "product_uom_qty": qty,
+                                "price_unit": 100.0,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        return order.with_env(f.env)
+
+    def _approve_reviews(self, f, order, submit=True):
+        """Submit the order (unless done) and approve its reviews, step by step."""
+        if submit:
+            order.with_user(f.salesperson).action_submit_for_review()
+        for _step in range(5):
+            pending = order.governance_review_ids.filtered(
+                lambda review: review.state == "pending"
+            )
+            if not pending:
+                break
+            for review in pending:
+                review.with_user(review.reviewer_user_ids[:1]).action_approve()
+        self.assertEqual(order.review_state, "approved")
+
+    def _tier(self, f, name, **vals):
+        """An OCA tier definition of sales orders (one reviewer by default)."""
+        return f.env["tier.definition"].create(
+            {
+                "name": name,
+                "model_id": f.env["ir.model"]._get_id("sale.order"),
+                "review_type": "individual",
+                "reviewer_id": f.tier_reviewer.id,
+                **vals,
+            }
+        )
+
+    def _refused(self, env, exception, call):
+        """Run ``call`` as an RPC would: refused with ``exception``, rolled back."""
+        with self.assertRaises(exception) as caught, env.cr.savepoint():
+            call()
+        env.invalidate_all()
+        return caught.exception
