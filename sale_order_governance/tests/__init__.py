@@ -13,3 +13,5 @@ from . import test_credit_performance
 from . import test_review_performance
 from . import test_tracking
 from . import test_reports
+from . import test_oca_coexistence
+from . import test_stage_import_tier
