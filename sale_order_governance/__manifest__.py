@@ -47,6 +47,7 @@
         "views/res_partner_credit_views.xml",
         "views/sale_portal_credit_templates.xml",
         "wizards/sale_credit_release_views.xml",
+        "wizards/sale_review_stage_import_tier_views.xml",
         "data/sale_order_tracking_data.xml",
         "views/sale_order_tracking_views.xml",
         "report/sale_governance_report_views.xml",

@@ -24,6 +24,7 @@ DOWN_PAYMENT = "down_payment"  # Odoo's down payment invoices
 EXPENSE = "expense"  # expenses re-invoiced from accounting
 DELIVERED = "delivered"  # products delivered beyond the order (sale_stock)
 DELIVERY = "delivery"  # delivery costs (delivery, stock_delivery)
+CONFIRMING = "confirming"  # the values written with a confirmation, before its state
 
 
 def purposes(env):

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_is_zero, format_amount, format_date
 from odoo.tools.translate import LazyTranslate
 
+from . import governance_context as trust
 from .governed_fields import GOVERNED_LINE_FIELDS, GOVERNED_ORDER_FIELDS
 
 _lt = LazyTranslate(__name__)
@@ -97,7 +98,10 @@ class SaleOrder(models.Model):
             # confirmed (an edit written with the state resets the review).
             others = dict(vals)
             state = others.pop("state")
-            self.write(others)
+            # Still part of the confirmation for add-ons that lock the order
+            # until then (see sale_order_tier_validation.py).
+            with trust.trusted(self.env, trust.CONFIRMING):
+                self.write(others)
             return self.write({"state": state})
         if vals.get("state") == "sale":
             # Backstop for code that confirms by writing the state directly,
