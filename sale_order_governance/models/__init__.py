@@ -13,11 +13,15 @@ from . import sale_order_line
 from . import sale_order_change
 from . import sale_order_guard
 from . import sale_order_change_request
+from . import sale_order_change_request_terms
+from . import sale_order_change_request_line_terms
+from . import sale_order_terms
 from . import sale_order_cancel_reason
 from . import sale_order_cancel_request
 from . import payment_transaction
 from . import credit_exposure_mixin
 from . import res_partner_credit
+from . import sale_credit_decision
 from . import sale_credit_override
 from . import sale_order_credit
 from . import stock_picking_credit

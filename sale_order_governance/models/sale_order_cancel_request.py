@@ -230,6 +230,7 @@ class SaleOrderCancelRequest(models.Model):
     def _governance_execute(self):
         """Cancel the order through Odoo once every review approved it."""
         self.ensure_one()
+        self._check_reviewed_content()
         order = self.order_id
         if order.state != "sale":
             raise UserError(

@@ -8,6 +8,7 @@ from odoo.tools import float_is_zero
 from odoo.tools.translate import LazyTranslate
 
 from . import governance_context as trust
+from .governed_fields import GOVERNED_LINE_FIELDS, GOVERNED_ORDER_FIELDS
 
 _lt = LazyTranslate(__name__)
 
@@ -187,20 +188,19 @@ class SaleOrder(models.Model):
         )
 
     def _governance_change_fingerprint(self):
-        """Hash of what a change request was based on: lines and date."""
+        """Hash of what a change request was based on: the order's state and
+        commercial terms, and its product lines."""
         self.ensure_one()
         values = (
             self.state,
-            str(self.commitment_date or ""),
+            [self._governance_field_key(self, name) for name in GOVERNED_ORDER_FIELDS],
             sorted(
                 (
                     line.id,
-                    line.product_id.id,
-                    line.product_uom.id,
-                    line.product_uom_qty,
-                    line.price_unit,
-                    line.discount,
-                    tuple(sorted(line.tax_id.ids)),
+                    [
+                        self._governance_field_key(line, name)
+                        for name in GOVERNED_LINE_FIELDS
+                    ],
                 )
                 for line in self._governance_product_lines()
             ),
