@@ -53,6 +53,7 @@
         "report/sale_governance_report_views.xml",
         "report/sale_review_report_views.xml",
         "views/sale_order_governance_menus.xml",
+        "views/res_config_settings_policy_views.xml",
     ],
     "demo": ["demo/sale_order_governance_demo.xml"],
     "assets": {

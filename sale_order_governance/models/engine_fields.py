@@ -19,6 +19,8 @@ REVIEW_ENGINE_FIELDS = frozenset(
         "governance_review_base_round",
         "governance_review_changes_requested",
         "governance_review_fingerprint",
+        # The deadline of the whole review, planned at submission.
+        "governance_review_deadline",
     }
 )
 

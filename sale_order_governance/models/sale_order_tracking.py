@@ -681,16 +681,18 @@ class SaleOrder(models.Model):
         orders = self.browse([row[0] for row in rows])
         for order in orders:
             user = order.user_id or order.create_uid
+            # In the salesperson's language and time zone.
+            local = order.with_context(lang=user.lang, tz=user.tz)
             # sudo: the cron schedules on behalf of the company.
-            order.sudo().activity_schedule(
+            local.sudo().activity_schedule(
                 "sale_order_governance.mail_activity_type_late_risk",
-                date_deadline=fields.Date.context_today(order),
-                summary=self.env._(
+                date_deadline=fields.Date.context_today(local),
+                summary=local.env._(
                     "Late risk: %(order)s is due on %(date)s",
                     order=order.name,
-                    date=format_date(self.env, order.commitment_date),
+                    date=format_date(local.env, order.commitment_date),
                 ),
-                note=self.env._(
+                note=local.env._(
                     "The goods of %(order)s are not ready for its committed "
                     "date. Check production and stock, or agree a new date "
                     "with the customer through a change request.",

@@ -36,6 +36,7 @@ FORGED_VALUES = {
     "governance_payment_due_date": "2026-01-01",
     "governance_entry_hours": 1.0,
     "governance_shipment_days": 1.0,
+    "governance_review_deadline": "2099-01-01 00:00:00",
 }
 
 SNAPSHOT_FIELDS = [

@@ -47,6 +47,7 @@ class TestGovernanceReports(GovernanceCase):
             cls.sales_manager,
             10,
             sla_hours=24,
+            sla_mode="working_hours",
             domain="[('amount_untaxed', '>', 150)]",
         )
         cls.seller_two = new_test_user(

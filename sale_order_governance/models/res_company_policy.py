@@ -1,0 +1,16 @@
+# Copyright 2026 sale_order_governance contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
+
+    # Timing rules (时限)
+    governance_review_max_hours = fields.Float(
+        string="Whole Review Within (Hours)",
+        default=72.0,
+        help="Cap of the deadline of the whole review (the sum of its steps' "
+        "deadlines), counted as the same clock time on the next working day per "
+        "24 hours. 0: no cap.",
+    )
