@@ -4,7 +4,7 @@
     "name": "Sale Order Governance",
     "summary": "Enforce the sales-order policy: department reviews with SLA, "
     "credit control, countersigned changes and cancellations, KPIs",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sale-order-governance/sale_order_governance",
     "author": "sale_order_governance contributors",
@@ -53,6 +53,7 @@
         "report/sale_governance_report_views.xml",
         "report/sale_review_report_views.xml",
         "views/sale_order_governance_menus.xml",
+        "views/sale_order_policy_views.xml",
         "views/res_config_settings_policy_views.xml",
     ],
     "demo": ["demo/sale_order_governance_demo.xml"],

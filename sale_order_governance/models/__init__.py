@@ -35,3 +35,4 @@ from . import stock_picking_tracking
 from . import sale_order_review_tracking
 from . import governance_history
 from . import sale_order_tier_validation
+from . import sale_order_received

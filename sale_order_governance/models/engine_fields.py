@@ -24,6 +24,15 @@ REVIEW_ENGINE_FIELDS = frozenset(
     }
 )
 
+# Forwarding on time and the company-currency amount stage rules compare.
+POLICY_ENGINE_FIELDS = frozenset(
+    {
+        "governance_forward_deadline",
+        "governance_forward_late",
+        "governance_amount_company",
+    }
+)
+
 ENGINE_OWNED_FIELDS = {
     "sale.order": REVIEW_ENGINE_FIELDS
     | {
@@ -43,5 +52,6 @@ ENGINE_OWNED_FIELDS = {
         "governance_payment_due_date",
         "governance_entry_hours",
         "governance_shipment_days",
-    },
+    }
+    | POLICY_ENGINE_FIELDS,
 }

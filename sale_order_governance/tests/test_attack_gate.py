@@ -37,6 +37,9 @@ FORGED_VALUES = {
     "governance_entry_hours": 1.0,
     "governance_shipment_days": 1.0,
     "governance_review_deadline": "2099-01-01 00:00:00",
+    "governance_forward_deadline": "2099-01-01 00:00:00",
+    "governance_forward_late": True,
+    "governance_amount_company": 1.0,
 }
 
 SNAPSHOT_FIELDS = [

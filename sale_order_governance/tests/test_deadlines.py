@@ -2,12 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Deadlines mean what the policy says (审核部门应在接到订单后24小时内完成审核)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.governance_deadline import plan_deadline
@@ -163,6 +163,46 @@ class TestReviewDeadlines(DeadlineCase):
             )
         order.invalidate_recordset()
         self.assertEqual(order.governance_review_deadline, deadline)
+
+
+@tagged("post_install", "-at_install")
+class TestOrderReceived(DeadlineCase):
+    def test_received_on_creation_by_default_and_editable_as_quotation(self):
+        with freeze_time(at(MON, "09:30")):
+            order = self._create_order()
+        self.assertEqual(order.governance_received_date, at(MON, "09:30"))
+        order.with_user(self.salesperson).governance_received_date = at(MON, "08:15")
+        self.assertEqual(order.governance_received_date, at(MON, "08:15"))
+        with self.assertRaises(ValidationError):
+            order.with_user(self.salesperson).governance_received_date = (
+                fields.Datetime.now() + timedelta(days=1)
+            )
+
+    def test_received_date_is_kept_once_confirmed(self):
+        order = self._create_order(governance_received_date=at(MON, "08:15"))
+        order.with_user(self.salesperson).action_confirm()
+        with self.assertRaises(UserError):
+            order.with_user(self.salesperson).write(
+                {"governance_received_date": at(TUE, "08:15")}
+            )
+        order.invalidate_recordset()
+        self.assertEqual(order.governance_received_date, at(MON, "08:15"))
+
+    def test_timers_count_from_the_receipt(self):
+        self._create_stage("Sales Manager", self.sales_manager, 10)
+        self.company.governance_forward_hours = 24
+        # Received Monday 09:00, entered on Tuesday, submitted Tuesday 10:00.
+        with freeze_time(at(TUE, "09:45")):
+            order = self._create_order(governance_received_date=at(MON, "09:00"))
+        with freeze_time(at(TUE, "10:00")):
+            order.with_user(self.salesperson).action_submit_for_review()
+        self.assertEqual(order.governance_entry_hours, 9.0)
+        self.assertTrue(order.governance_forward_late, "due Tuesday 09:00")
+        with freeze_time(at(TUE, "09:45")):
+            other = self._create_order(governance_received_date=at(MON, "09:00"))
+        with freeze_time(at(TUE, "08:30")):
+            other.with_user(self.salesperson).action_submit_for_review()
+        self.assertFalse(other.governance_forward_late)
 
 
 @tagged("post_install", "-at_install")
