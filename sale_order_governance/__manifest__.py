@@ -29,6 +29,7 @@
         "data/sale_order_request_sequence_data.xml",
         "data/sale_order_cancel_reason_data.xml",
         "data/sale_review_stage_request_data.xml",
+        "data/sale_order_policy_data.xml",
         "views/sale_review_stage_views.xml",
         "views/sale_order_review_views.xml",
         "views/sale_governance_required_field_views.xml",
@@ -55,6 +56,9 @@
         "views/sale_order_governance_menus.xml",
         "views/sale_order_policy_views.xml",
         "views/res_config_settings_policy_views.xml",
+        "views/crm_team_views.xml",
+        "views/product_category_views.xml",
+        "views/res_partner_risk_views.xml",
     ],
     "demo": ["demo/sale_order_governance_demo.xml"],
     "assets": {

@@ -5,6 +5,8 @@ from . import res_company
 from . import res_company_policy
 from . import res_config_settings
 from . import res_config_settings_policy
+from . import crm_team
+from . import product_category
 from . import sale_governance_required_field
 from . import sale_review_stage
 from . import sale_order_review
@@ -26,6 +28,7 @@ from . import payment_transaction
 from . import credit_exposure_mixin
 from . import res_partner_credit
 from . import sale_credit_decision
+from . import res_partner_risk
 from . import sale_credit_override
 from . import sale_order_credit
 from . import stock_picking_credit
@@ -35,4 +38,7 @@ from . import stock_picking_tracking
 from . import sale_order_review_tracking
 from . import governance_history
 from . import sale_order_tier_validation
+from . import sale_order_price_reference
+from . import sale_order_abnormal_checks
+from . import sale_order_abnormal
 from . import sale_order_received

@@ -24,9 +24,19 @@ REVIEW_ENGINE_FIELDS = frozenset(
     }
 )
 
-# Forwarding on time and the company-currency amount stage rules compare.
+# The policy checks of quotations (abnormal orders, customers to evaluate,
+# forwarding on time) and the company-currency amount stage rules compare.
 POLICY_ENGINE_FIELDS = frozenset(
     {
+        "governance_price_below_list",
+        "governance_discount_exceeded",
+        "governance_margin_low",
+        "governance_date_impossible",
+        "governance_quantity_abnormal",
+        "governance_new_customer",
+        "governance_high_risk",
+        "governance_abnormal",
+        "governance_flags_checked_at",
         "governance_forward_deadline",
         "governance_forward_late",
         "governance_amount_company",

@@ -6,6 +6,29 @@ from odoo import fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
+    # Abnormal orders (异常订单)
+    governance_max_discount = fields.Float(
+        string="Default Maximum Discount (%)",
+        default=10.0,
+        help="How far below the pricelist price a salesperson may sell (line "
+        "discount and lowered unit price together), unless the sales team of "
+        "the order has its own authority. Beyond it the order is flagged "
+        "abnormal.",
+    )
+    governance_min_margin = fields.Float(
+        string="Minimum Margin (%)",
+        default=0.0,
+        help="A line whose margin on the product's cost is below this share of "
+        "its untaxed amount is flagged abnormal, unless its product category has "
+        "a minimum of its own. 0 flags the lines sold at a loss.",
+    )
+    governance_quantity_factor = fields.Float(
+        string="Abnormal Quantity Factor",
+        default=5.0,
+        help="A product ordered more than this many times the customer's average "
+        "quantity per confirmed order is flagged abnormal. 0 disables the check; "
+        "products the customer never bought are not flagged.",
+    )
     # Timing rules (时限)
     governance_forward_hours = fields.Float(
         string="Forward to Review Within (Hours)",

@@ -6,6 +6,15 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
+    governance_max_discount = fields.Float(
+        related="company_id.governance_max_discount", readonly=False
+    )
+    governance_min_margin = fields.Float(
+        related="company_id.governance_min_margin", readonly=False
+    )
+    governance_quantity_factor = fields.Float(
+        related="company_id.governance_quantity_factor", readonly=False
+    )
     governance_forward_hours = fields.Float(
         related="company_id.governance_forward_hours", readonly=False
     )

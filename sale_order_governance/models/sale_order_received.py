@@ -18,18 +18,19 @@ from odoo.tools.sql import column_exists, create_column
 
 from . import governance_context as trust
 from .governance_deadline import plan_deadline
+from .sale_order_abnormal import FLAG_FIELDS, QUOTATION_STATES
 from .sale_order_guard import value_changes
-
-QUOTATION_STATES = ("draft", "sent")
 
 # Columns created (and filled where history has a value) before the ORM sees
 # the fields: on millions of orders it would compute them row by row.
 POLICY_COLUMNS = {
     "governance_received_date": "timestamp",
     "governance_amount_company": "numeric",
+    "governance_flags_checked_at": "timestamp",
     "governance_forward_deadline": "timestamp",
     "governance_forward_late": "boolean",
     "governance_review_deadline": "timestamp",
+    **dict.fromkeys(FLAG_FIELDS, "boolean"),
 }
 # A received date may be this far ahead of the server's clock.
 CLOCK_TOLERANCE = timedelta(minutes=5)

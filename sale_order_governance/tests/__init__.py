@@ -21,3 +21,4 @@ from . import test_attack_credit
 from . import test_credit_concurrency
 from . import test_attack_http
 from . import test_deadlines
+from . import test_abnormal

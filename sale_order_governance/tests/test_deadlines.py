@@ -204,6 +204,19 @@ class TestOrderReceived(DeadlineCase):
             other.with_user(self.salesperson).action_submit_for_review()
         self.assertFalse(other.governance_forward_late)
 
+    def test_quotation_not_forwarded_in_time_is_flagged_by_the_daily_check(self):
+        with freeze_time(at(MON, "09:00")):
+            order = self._create_order()
+            self.assertFalse(order.governance_forward_late)
+            self.env.flush_all()
+        with freeze_time(at(TUE, "10:00")):
+            self.env["sale.order"]._cron_governance_refresh_flags()
+        self.assertTrue(order.governance_forward_late)
+        self.assertIn(
+            order,
+            self.env["sale.order"].search([("governance_forward_late", "=", True)]),
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestMessagesInTheReadersTime(DeadlineCase):
