@@ -55,10 +55,13 @@
         "report/sale_review_report_views.xml",
         "views/sale_order_governance_menus.xml",
         "views/sale_order_policy_views.xml",
+        "views/sale_governance_document_rule_views.xml",
         "views/res_config_settings_policy_views.xml",
         "views/crm_team_views.xml",
         "views/product_category_views.xml",
         "views/res_partner_risk_views.xml",
+        "views/sale_order_change_request_origin_views.xml",
+        "wizards/sale_governance_document_add_views.xml",
     ],
     "demo": ["demo/sale_order_governance_demo.xml"],
     "assets": {

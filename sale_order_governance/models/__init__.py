@@ -1,6 +1,7 @@
 from . import review_mixin
 from . import review_deadline
 from . import sale_governance_request_mixin
+from . import sale_governance_order_rule_mixin
 from . import res_company
 from . import res_company_policy
 from . import res_config_settings
@@ -8,6 +9,7 @@ from . import res_config_settings_policy
 from . import crm_team
 from . import product_category
 from . import sale_governance_required_field
+from . import sale_governance_document_rule
 from . import sale_review_stage
 from . import sale_order_review
 from . import sale_order_review_access
@@ -22,6 +24,7 @@ from . import sale_order_change_request
 from . import sale_order_change_request_terms
 from . import sale_order_change_request_line_terms
 from . import sale_order_terms
+from . import sale_order_change_request_origin
 from . import sale_order_cancel_reason
 from . import sale_order_cancel_request
 from . import payment_transaction
@@ -42,3 +45,4 @@ from . import sale_order_price_reference
 from . import sale_order_abnormal_checks
 from . import sale_order_abnormal
 from . import sale_order_received
+from . import sale_order_document

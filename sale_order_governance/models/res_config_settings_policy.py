@@ -21,3 +21,8 @@ class ResConfigSettings(models.TransientModel):
     governance_review_max_hours = fields.Float(
         related="company_id.governance_review_max_hours", readonly=False
     )
+
+    def action_open_governance_document_rules(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_order_governance.sale_governance_document_rule_action"
+        )

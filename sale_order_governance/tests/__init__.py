@@ -22,3 +22,4 @@ from . import test_credit_concurrency
 from . import test_attack_http
 from . import test_deadlines
 from . import test_abnormal
+from . import test_documents
