@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
+from .models.sale_order_received import create_policy_columns
 from .models.sale_order_tracking import create_tracking_columns, fill_tracking_columns
 
 
@@ -15,6 +16,7 @@ def pre_init_hook(env):
     """
     _init_review_state(env)
     _init_tracking(env)
+    create_policy_columns(env.cr)
 
 
 def _init_review_state(env):

@@ -19,6 +19,27 @@ REVIEW_ENGINE_FIELDS = frozenset(
         "governance_review_base_round",
         "governance_review_changes_requested",
         "governance_review_fingerprint",
+        # The deadline of the whole review, planned at submission.
+        "governance_review_deadline",
+    }
+)
+
+# The policy checks of quotations (abnormal orders, customers to evaluate,
+# forwarding on time) and the company-currency amount stage rules compare.
+POLICY_ENGINE_FIELDS = frozenset(
+    {
+        "governance_price_below_list",
+        "governance_discount_exceeded",
+        "governance_margin_low",
+        "governance_date_impossible",
+        "governance_quantity_abnormal",
+        "governance_new_customer",
+        "governance_high_risk",
+        "governance_abnormal",
+        "governance_flags_checked_at",
+        "governance_forward_deadline",
+        "governance_forward_late",
+        "governance_amount_company",
     }
 )
 
@@ -41,5 +62,6 @@ ENGINE_OWNED_FIELDS = {
         "governance_payment_due_date",
         "governance_entry_hours",
         "governance_shipment_days",
-    },
+    }
+    | POLICY_ENGINE_FIELDS,
 }

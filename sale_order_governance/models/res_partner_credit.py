@@ -14,6 +14,7 @@ CREDIT_POLICY_FIELDS = {
     "credit_overdue_tolerance_own",
     "credit_overdue_tolerance_days",
     "credit_require_prepayment",
+    "credit_risk_grade",
 }
 
 # Customer documents counted as draft invoices (refunds count negatively).

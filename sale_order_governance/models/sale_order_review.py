@@ -1,9 +1,7 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
-from datetime import timedelta
 
-import pytz
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -234,7 +232,9 @@ class SaleOrderReview(models.Model):
                     "Review %(review)s was decided on %(date)s and cannot be "
                     "changed: decisions are kept as they were made.",
                     review=decided[0].display_name,
-                    date=decided[0].decided_at or decided[0].write_date,
+                    date=format_datetime(
+                        self.env, decided[0].decided_at or decided[0].write_date
+                    ),
                 )
             )
         return super().write(vals)
@@ -489,17 +489,19 @@ class SaleOrderReview(models.Model):
         """Request the reviews of one step: deadline, reminder, notices."""
         now = fields.Datetime.now()
         for review in self:
-            hours = review.stage_id.sla_hours
+            deadline = review._compute_deadline(now, review.stage_id.sla_hours)
             ratio = review.company_id.governance_review_reminder_ratio
             # sudo: the engine moves reviews on behalf of whoever triggered it.
             review.sudo().write(
                 {
                     "state": "pending",
                     "requested_at": now,
-                    "deadline": review._compute_deadline(now, hours),
+                    "deadline": deadline,
                     "remind_at": ratio
                     and 0 < ratio < 1
-                    and review._compute_deadline(now, hours * ratio),
+                    and review.stage_id._plan_reminder(
+                        now, deadline, ratio, review.company_id
+                    ),
                 }
             )
             review._schedule_activities()
@@ -511,17 +513,9 @@ class SaleOrderReview(models.Model):
         reviews.sudo().write({"state": "cancelled"})
 
     def _compute_deadline(self, start, hours):
-        """``start`` plus ``hours`` working hours of the company's calendar."""
+        """``start`` plus ``hours``, counted as the stage says."""
         self.ensure_one()
-        calendar = self.company_id.resource_calendar_id
-        deadline = False
-        if calendar:
-            deadline = calendar.plan_hours(
-                hours, pytz.utc.localize(start), compute_leaves=True
-            )
-        if not deadline:
-            return start + timedelta(hours=hours)
-        return deadline.astimezone(pytz.utc).replace(tzinfo=None)
+        return self.stage_id._plan_deadline(start, self.company_id, hours)
 
     def _activity_summary(self):
         self.ensure_one()
@@ -556,8 +550,9 @@ class SaleOrderReview(models.Model):
                     .activity_schedule(
                         activity_type_id=activity_type.id,
                         date_deadline=deadline,
-                        summary=review._activity_summary(),
-                        note=review.stage_id.name,
+                        # In the reviewer's language.
+                        summary=review.with_context(lang=user.lang)._activity_summary(),
+                        note=review.with_context(lang=user.lang).stage_id.name,
                         user_id=user.id,
                     )
                 )
@@ -760,13 +755,16 @@ class SaleOrderReview(models.Model):
             ["reminded_at"],
         )
         for review in reviews:
+            users = review._notice_users()
+            lang, tz = self._governance_audience(users, review.company_id)
+            local = review.with_context(lang=lang)
             review._get_record()._review_post(
-                self.env._(
+                local.env._(
                     "Reminder: review %(stage)s is due on %(deadline)s.",
-                    stage=review.stage_id.name,
-                    deadline=review.deadline,
+                    stage=local.stage_id.name,
+                    deadline=self._governance_format_time(review.deadline, lang, tz),
                 ),
-                partners=review._notice_users().partner_id,
+                partners=users.partner_id,
             )
         return reviews
 
@@ -810,12 +808,14 @@ class SaleOrderReview(models.Model):
                         review.company_id
                     ).partner_id
                 partners |= escalation_partners[key]
+            # The note and the managers' digest say when, in the company's time.
+            audience = self._governance_audience(partners.user_ids, record.company_id)
             lines = Markup("").join(
                 Markup("<li>%s</li>")
                 % self.env._(
                     "%(stage)s: due %(deadline)s, reviewers %(users)s",
                     stage=review.stage_id.name,
-                    deadline=review.deadline,
+                    deadline=self._governance_format_time(review.deadline, *audience),
                     users=", ".join(review.reviewer_user_ids.mapped("name")),
                 )
                 for review in reviews

@@ -137,8 +137,8 @@ class SaleOrder(models.Model):
         store=True,
         readonly=True,
         aggregator="avg",
-        help="Working hours from the creation of the order to its first "
-        "submission for review.",
+        help="Working hours from the receipt of the customer's order to its "
+        "first submission for review.",
     )
     governance_shipment_days = fields.Float(
         string="Shipment Time (Working Days)",
@@ -146,7 +146,8 @@ class SaleOrder(models.Model):
         store=True,
         readonly=True,
         aggregator="avg",
-        help="Working days from the confirmation to the last delivery.",
+        help="Working days from the receipt of the customer's order to the last "
+        "delivery.",
     )
 
     def init(self):
@@ -260,17 +261,19 @@ class SaleOrder(models.Model):
                 (order.paid_date or fields.Datetime.now()) if paid else False
             )
 
-    @api.depends("submitted_date")
+    @api.depends("submitted_date", "governance_received_date")
     def _compute_governance_entry_hours(self):
         for order in self:
             order.governance_entry_hours = order._governance_work_hours(
-                order.create_date, order.submitted_date
+                order.governance_received_date or order.create_date,
+                order.submitted_date,
             )
 
-    @api.depends("delivered_date", "date_order", "state")
+    @api.depends("delivered_date", "governance_received_date", "state")
     def _compute_governance_shipment_days(self):
         for order in self:
-            start, end = order.date_order, order.delivered_date
+            start = order.governance_received_date or order.date_order
+            end = order.delivered_date
             calendar = order.company_id.resource_calendar_id
             if order.state != "sale" or not (start and end) or end <= start:
                 order.governance_shipment_days = 0.0
@@ -681,16 +684,18 @@ class SaleOrder(models.Model):
         orders = self.browse([row[0] for row in rows])
         for order in orders:
             user = order.user_id or order.create_uid
+            # In the salesperson's language and time zone.
+            local = order.with_context(lang=user.lang, tz=user.tz)
             # sudo: the cron schedules on behalf of the company.
-            order.sudo().activity_schedule(
+            local.sudo().activity_schedule(
                 "sale_order_governance.mail_activity_type_late_risk",
-                date_deadline=fields.Date.context_today(order),
-                summary=self.env._(
+                date_deadline=fields.Date.context_today(local),
+                summary=local.env._(
                     "Late risk: %(order)s is due on %(date)s",
                     order=order.name,
-                    date=format_date(self.env, order.commitment_date),
+                    date=format_date(local.env, order.commitment_date),
                 ),
-                note=self.env._(
+                note=local.env._(
                     "The goods of %(order)s are not ready for its committed "
                     "date. Check production and stock, or agree a new date "
                     "with the customer through a change request.",

@@ -20,3 +20,6 @@ from . import test_attack_requests
 from . import test_attack_credit
 from . import test_credit_concurrency
 from . import test_attack_http
+from . import test_deadlines
+from . import test_abnormal
+from . import test_documents

@@ -36,6 +36,19 @@ FORGED_VALUES = {
     "governance_payment_due_date": "2026-01-01",
     "governance_entry_hours": 1.0,
     "governance_shipment_days": 1.0,
+    "governance_review_deadline": "2099-01-01 00:00:00",
+    "governance_price_below_list": True,
+    "governance_discount_exceeded": True,
+    "governance_margin_low": True,
+    "governance_date_impossible": True,
+    "governance_quantity_abnormal": True,
+    "governance_new_customer": True,
+    "governance_high_risk": True,
+    "governance_abnormal": True,
+    "governance_flags_checked_at": "2026-01-01 00:00:00",
+    "governance_forward_deadline": "2099-01-01 00:00:00",
+    "governance_forward_late": True,
+    "governance_amount_company": 1.0,
 }
 
 SNAPSHOT_FIELDS = [

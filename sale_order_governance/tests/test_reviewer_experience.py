@@ -297,6 +297,7 @@ class TestNoticesAndBulk(ReviewerCase):
 
     def test_reminder_once_at_three_quarters(self):
         self.company.resource_calendar_id = self._utc_office_calendar()
+        self.stage_sales.sla_mode = "working_hours"
         with freeze_time("2026-11-23 08:00:00"):
             order = self._submitted()
             decided = self._submitted()

@@ -246,8 +246,10 @@ class SaleReviewStageImportTierLine(models.TransientModel):
     model_name = fields.Char(default="sale.order", readonly=True)
     company_id = fields.Many2one("res.company")
     sla_hours = fields.Float(
-        string="Answer Within (Working Hours)",
+        string="Answer Within (Hours)",
         default=lambda self: self.env.company.governance_review_sla_hours or 24.0,
+        help="Counted as the created stage's deadline mode says (by default the "
+        "same time on the next working day per 24 hours).",
     )
     note = fields.Text(readonly=True)
 
