@@ -13,6 +13,7 @@ import sys
 
 SECTIONS = [
     ("CONTEXT.md", "Context"),
+    ("POLICY.md", "Policy map"),
     ("CONFIGURE.md", "Configuration"),
     ("USAGE.md", "Usage"),
     ("SECURITY.md", "Security"),
