@@ -136,7 +136,7 @@ class SaleOrder(models.Model):
         "state",
         "partner_id",
         "company_id",
-        "team_id",
+        "user_id",
         "pricelist_id",
         "fiscal_position_id",
         "currency_id",

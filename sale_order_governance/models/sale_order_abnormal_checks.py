@@ -76,9 +76,13 @@ class SaleOrder(models.Model):
         return f"{formatLang(self.env, qty, digits=2)} {line.product_uom.name or ''}"
 
     def _governance_discount_authority(self):
-        """The largest discount (%) the order's salesperson may grant."""
+        """The largest discount (%) the order's salesperson may grant.
+
+        The salesperson's own sales team decides (its members are set by the
+        sales managers), not the team typed on the order.
+        """
         self.ensure_one()
-        team = self.team_id.sudo()
+        team = self.user_id.sudo().sale_team_id
         if team.governance_discount_authority:
             return team.governance_max_discount, self.env._(
                 "sales team %(team)s", team=team.display_name

@@ -45,10 +45,52 @@ def value_changes(record, name, value):
     )
 
 
+def check_derived_fields(model, names):
+    """Refuse values a client sends for what Odoo derives from other fields.
+
+    Stored computed fields without inverse (amounts, margins, statuses) are
+    recomputed by Odoo only when what they depend on changes: a value written
+    directly would stay, and stage rules or reviewers' evidence reading it
+    would be misled. Inside a trusted section (Odoo's own flows, the engine)
+    nothing is refused.
+    """
+    if trust.purposes(model.env):
+        return
+    derived = [
+        name
+        for name in names
+        if (field := model._fields.get(name))
+        and field.compute
+        and field.store
+        and field.readonly
+        and not field.inverse
+        and not field.related
+    ]
+    if derived:
+        raise UserError(
+            model.env._(
+                "%(fields)s of %(model)s are computed by Odoo from the other values "
+                "and cannot be set directly.",
+                fields=", ".join(
+                    model._fields[name]._description_string(model.env)
+                    for name in sorted(derived)
+                ),
+                model=model._description,
+            )
+        )
+
+
 class SaleOrder(models.Model):
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_derived_fields(self, vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_derived_fields(self, vals)
         if not trust.allowed(self.env, trust.APPLY):
             confirmed = self.filtered(lambda order: order.state == "sale")
             if confirmed and vals.get("state") == "cancel":
@@ -74,6 +116,8 @@ class SaleOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_derived_fields(self, vals)
         purposes = trust.purposes(self.env)
         if trust.APPLY not in purposes:
             orders = self.env["sale.order"].browse(
@@ -98,6 +142,7 @@ class SaleOrderLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_derived_fields(self, vals)
         purposes = trust.purposes(self.env)
         if trust.APPLY not in purposes:
             flags = [flag for flag in LINE_ORIGIN_FLAGS if flag in vals]

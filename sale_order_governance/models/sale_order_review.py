@@ -210,7 +210,7 @@ class SaleOrderReview(models.Model):
             ("state", "=", "pending"),
             ("pending_reviewer_ids", "in", self._deciders().ids),
         ]
-        return domain if (operator == "=") == value else ["!", *domain]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
 
     @api.depends("evidence", "state", "stage_id")
     def _compute_evidence_html(self):

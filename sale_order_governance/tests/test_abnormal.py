@@ -138,7 +138,8 @@ class TestAbnormalFlags(AbnormalCase):
         )
         self.assertTrue(order.governance_discount_exceeded)
         self.assertTrue(order.governance_price_below_list)
-        # A sales team with a larger authority accepts it.
+        # Typing a team with a larger authority on the order changes nothing:
+        # the authority is the salesperson's own team's.
         team = self.env["crm.team"].create(
             {
                 "name": "Key Accounts",
@@ -147,6 +148,10 @@ class TestAbnormalFlags(AbnormalCase):
             }
         )
         order.with_user(self.salesperson).team_id = team
+        self.assertTrue(order.governance_discount_exceeded)
+        # Once a sales manager puts the salesperson in that team, it accepts it.
+        team.member_ids = self.salesperson
+        order.with_user(self.salesperson).order_line.discount = 6.5
         self.assertFalse(order.governance_discount_exceeded)
 
     def test_margin_below_company_or_category_minimum(self):
@@ -516,9 +521,14 @@ class TestAbnormalAttacks(AbnormalCase):
         self._known_customer()
         order = self._create_order(lines=[(self.product, 1000, 100.0)])
         as_sales = order.with_user(self.salesperson)
-        as_sales.write({"amount_total": 1.0})
-        # Recomputed from the lines' prices, never from the stored total.
-        as_sales.date_order = fields.Datetime.now() - timedelta(hours=1)
+        # A client cannot write the total Odoo derives from the lines ...
+        with self.assertRaises(UserError):
+            as_sales.write({"amount_total": 1.0})
+        # ... and the company amount is recomputed from the lines' prices,
+        # never from the stored total, even if it were forged by other code.
+        order.sudo().with_context(sale_order_governance_token="x").write(
+            {"date_order": fields.Datetime.now() - timedelta(hours=1)}
+        )
         self.assertAlmostEqual(order.governance_amount_company, 100000.0)
 
     def test_risk_grade_is_set_by_credit_controllers_only(self):

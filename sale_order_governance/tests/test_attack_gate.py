@@ -379,6 +379,42 @@ class TestEveryDoorToSale(GateAttackCase):
                 order.order_line.with_user(self.salesperson).write(vals)
                 self.assertEqual(order.review_state, "not_submitted")
 
+    def test_amounts_odoo_derives_cannot_be_forged(self):
+        """A stage rule on the total cannot be dodged by writing the total."""
+        self._create_stage(
+            "General Manager",
+            self.general_manager,
+            20,
+            department="management",
+            domain="[('amount_total', '>', 150)]",
+        )
+        order = self._create_order()
+        for target, vals in (
+            (order, {"amount_total": 1.0}),
+            (order, {"amount_untaxed": 1.0, "amount_tax": 0.0}),
+            (order, {"margin": 1.0}),
+            (order.order_line, {"price_subtotal": 1.0}),
+            (order.order_line, {"price_total": 1.0}),
+        ):
+            with self.subTest(vals=vals):
+                self._assert_refused(
+                    order,
+                    lambda target=target, vals=vals: target.with_user(
+                        self.salesperson
+                    ).write(vals),
+                )
+        order.with_user(self.salesperson).action_submit_for_review()
+        self.assertIn(
+            "General Manager",
+            order.governance_review_ids.stage_id.mapped("name"),
+        )
+
+    def test_line_cost_edit_resets_the_review(self):
+        """Reviewers approved the margin computed from the lines' cost."""
+        order = self._approved_order()
+        order.order_line.with_user(self.salesperson).purchase_price = 1.0
+        self.assertEqual(order.review_state, "not_submitted")
+
     def test_reviewer_made_salesperson_no_longer_counts(self):
         order = self._approved_order()
         order.write({"user_id": self.sales_manager.id})
