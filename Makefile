@@ -1,6 +1,7 @@
 # Set-up and test entry points for sale_order_governance.
 #
 #   make demo   Odoo 18 with the add-on and its demo data on http://127.0.0.1:8069
+#               (WORKERS=4: a prefork server with its websocket/bus process)
 #   make test   the whole test suite (pytest-odoo) on a throw-away database
 #
 # Inputs (make or environment variables):
@@ -10,6 +11,8 @@
 #   CACHE_DIR    where the prepared Odoo, its virtualenv, the filestore and the
 #                configuration live (outside the clone, shared by clones).
 #   PYTHON       the interpreter the virtualenv is built from (3.10 - 3.12).
+#   WORKERS      make demo: number of HTTP worker processes (0: one threaded
+#                process); GEVENT_PORT is then the websocket/bus port.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -23,6 +26,9 @@ DB_PORT ?= 5432
 DB_USER ?= $(shell id -un)
 HTTP_PORT ?= 8069
 DEMO_DB ?= sog_demo
+WORKERS ?= 0
+GEVENT_PORT ?= $(shell expr $(HTTP_PORT) + 3)
+WORKERS_HTTP_PORT ?= $(shell expr $(HTTP_PORT) + 1)
 PYTEST_ARGS ?=
 ifndef TEST_DB
 TEST_DB := sog_test_$(shell date +%s)_$(shell echo $$$$)
@@ -30,26 +36,34 @@ endif
 
 ADDON := sale_order_governance
 ODOO_DIR := $(CACHE_DIR)/odoo
-VENV := $(CACHE_DIR)/venv
 DATA_DIR := $(CACHE_DIR)/data
 # One configuration per clone: its addons_path points at this clone.
 ODOO_CONF := $(CACHE_DIR)/odoo-$(shell echo "$(CURDIR)" | cksum | cut -d' ' -f1).conf
-# Stamps carry a hash of their inputs, so a fresh clone reuses finished work.
-VENV_KEY := $(shell cat requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
+# The virtualenv and the OCA add-ons live in folders named by a hash of their
+# recipe: a fresh clone reuses finished work, and a changed recipe builds new
+# ones next to the old, which stay usable by runs in progress.
+VENV_KEY := $(shell cat tools/build_venv.sh requirements-dev.txt constraints.txt \
+  build-constraints.txt | cksum | cut -d' ' -f1)
+VENV := $(CACHE_DIR)/venv-$(VENV_KEY)
+OCA_KEY := $(shell cksum < oca-addons.txt | cut -d' ' -f1)
+OCA_DIR := $(CACHE_DIR)/oca-$(OCA_KEY)
+OCA_ADDONS := $(OCA_DIR)/odoo/addons
 ODOO_BIN := $(VENV)/bin/python $(ODOO_DIR)/odoo-bin -c $(ODOO_CONF)
 # Odoo modules every test database starts from: the add-on's dependencies and
 # the optional modules it integrates with when they are installed
-# (manufacturing orders in the order stage, time off in review delegation).
-OPTIONAL_MODULES := hr_holidays mrp
+# (manufacturing orders in the order stage, time off in review delegation,
+# expenses re-invoiced and delivery costs added to confirmed orders).
+OPTIONAL_MODULES := hr_holidays mrp sale_expense stock_delivery
 TEMPLATE_MODULES := $(shell $(PYTHON) tools/manifest_depends.py $(ADDON)) $(OPTIONAL_MODULES)
 TEMPLATE_KEY := $(shell echo "$(TEMPLATE_MODULES)" | cksum | cut -d' ' -f1)
 TEMPLATE_DB := sog_template_$(TEMPLATE_KEY)
 PSQL_ENV := PGHOST=$(or $(DB_HOST),) PGPORT=$(DB_PORT) PGUSER=$(DB_USER)
 
-.PHONY: help system-deps odoo venv conf template demo test lint i18n bench clean-dbs
+.PHONY: help system-deps odoo venv venv-path oca-addons conf template demo test lint i18n bench clean-dbs
 
 help:
 	@echo "make demo   - start Odoo with $(ADDON) and demo data on http://127.0.0.1:$(HTTP_PORT)"
+	@echo "              (WORKERS=4: prefork server with live notifications)"
 	@echo "make test   - run the test suite on a throw-away database"
 	@echo "make lint   - ruff and pylint-odoo"
 	@echo "make i18n   - export the terms and merge them into i18n/*.po"
@@ -96,25 +110,35 @@ $(ODOO_DIR)/.ready:
 odoo: $(ODOO_DIR)/.ready
 
 # --- Python virtualenv ---------------------------------------------------------
-$(VENV)/.ready-$(VENV_KEY): | $(ODOO_DIR)/.ready system-deps
-	@echo "Building the virtualenv in $(VENV)"
-	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	@export PIP_CONSTRAINT=$(CURDIR)/constraints.txt PIP_DISABLE_PIP_VERSION_CHECK=1; \
-	$(VENV)/bin/pip install -q "setuptools<70" wheel && \
-	$(VENV)/bin/pip install -q -r $(ODOO_DIR)/requirements.txt && \
-	$(VENV)/bin/pip install -q --no-deps -e $(ODOO_DIR) && \
-	$(VENV)/bin/pip install -q -r requirements-dev.txt
-	@touch $@
+$(VENV)/.ready: | $(ODOO_DIR)/.ready system-deps
+	@tools/build_venv.sh $(VENV) $(PYTHON) $(ODOO_DIR)
 
-venv: $(VENV)/.ready-$(VENV_KEY)
+venv: $(VENV)/.ready
 
-$(ODOO_CONF): Makefile | $(VENV)/.ready-$(VENV_KEY)
+venv-path: $(VENV)/.ready
+	@echo $(VENV)
+
+# --- OCA add-ons (coexistence tests): PyPI wheels, outside the clone ----------
+# pip puts them in <target>/odoo/addons, which goes on the addons path.
+$(OCA_DIR)/.ready: | $(VENV)/.ready
+	@echo "Installing the OCA add-ons of oca-addons.txt into $(OCA_DIR)"
+	@part=$$(mktemp -d $(OCA_DIR).part.XXXXXX); \
+	trap 'rm -rf "$$part"' EXIT; \
+	PIP_DISABLE_PIP_VERSION_CHECK=1 $(VENV)/bin/pip install -q --no-deps \
+	  --target "$$part" -r oca-addons.txt; \
+	touch "$$part/.ready"; \
+	mv -T "$$part" $(OCA_DIR) 2>/dev/null || test -f $@
+
+oca-addons: $(OCA_DIR)/.ready
+
+$(ODOO_CONF): Makefile oca-addons.txt | $(VENV)/.ready $(OCA_DIR)/.ready
 	@mkdir -p $(DATA_DIR)
 	@printf '%s\n' "[options]" \
-	  "addons_path = $(ODOO_DIR)/addons,$(ODOO_DIR)/odoo/addons,$(CURDIR)" \
+	  "addons_path = $(ODOO_DIR)/addons,$(ODOO_DIR)/odoo/addons,$(OCA_ADDONS),$(CURDIR)" \
 	  "data_dir = $(DATA_DIR)" \
 	  "db_host = $(DB_HOST)" "db_port = $(DB_PORT)" "db_user = $(DB_USER)" \
 	  "http_interface = 127.0.0.1" "http_port = $(HTTP_PORT)" \
+	  "gevent_port = $(GEVENT_PORT)" \
 	  "list_db = False" "max_cron_threads = 1" > $@
 
 conf: $(ODOO_CONF)
@@ -143,7 +167,8 @@ test: lint template system-deps
 	$(ODOO_BIN) -d $(TEST_DB) -i $(ADDON) --without-demo=all --stop-after-init \
 	  --log-level=warn || status=$$?; \
 	if [ $$status -eq 0 ]; then \
-	  ODOO_RC=$(ODOO_CONF) $(VENV)/bin/python -m pytest -p no:cacheprovider \
+	  ODOO_RC=$(ODOO_CONF) SOG_TEMPLATE_DB=$(TEMPLATE_DB) \
+	  $(VENV)/bin/python -m pytest -p no:cacheprovider \
 	    --odoo-database=$(TEST_DB) --odoo-config=$(ODOO_CONF) --odoo-http \
 	    $(ADDON)/tests $(PYTEST_ARGS) || status=$$?; \
 	fi; \
@@ -151,6 +176,10 @@ test: lint template system-deps
 	rm -rf $(DATA_DIR)/filestore/$(TEST_DB); \
 	exit $$status
 
+# WORKERS=n: Odoo's prefork server (n HTTP workers, a cron worker and the
+# websocket/bus process on GEVENT_PORT) behind tools/demo_proxy.py, which plays
+# the reverse proxy of a production set-up on HTTP_PORT: websocket upgrades go
+# to GEVENT_PORT, everything else to the workers on WORKERS_HTTP_PORT.
 demo: $(ODOO_CONF)
 	@if ! $(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -qw $(DEMO_DB); then \
 	  echo "Creating $(DEMO_DB) with $(ADDON) and demo data"; \
@@ -158,9 +187,18 @@ demo: $(ODOO_CONF)
 	  || { $(PSQL_ENV) dropdb --if-exists $(DEMO_DB); exit 1; }; \
 	fi
 	@echo "Odoo on http://127.0.0.1:$(HTTP_PORT)  (login admin / admin, database $(DEMO_DB))"
-	@$(ODOO_BIN) -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$'
+	@if [ "$(WORKERS)" -gt 0 ]; then \
+	  echo "$(WORKERS) HTTP workers on port $(WORKERS_HTTP_PORT), websocket/bus process on port $(GEVENT_PORT)"; \
+	  $(VENV)/bin/python tools/demo_proxy.py --listen $(HTTP_PORT) \
+	    --http $(WORKERS_HTTP_PORT) --websocket $(GEVENT_PORT) & proxy=$$!; \
+	  trap 'kill $$proxy 2>/dev/null' EXIT; \
+	  $(ODOO_BIN) -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$' --workers=$(WORKERS) \
+	    --http-port=$(WORKERS_HTTP_PORT) --gevent-port=$(GEVENT_PORT); \
+	else \
+	  $(ODOO_BIN) -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$' --http-port=$(HTTP_PORT); \
+	fi
 
-lint: $(VENV)/.ready-$(VENV_KEY)
+lint: $(VENV)/.ready
 	@$(VENV)/bin/ruff check $(ADDON) benchmarks tools
 	@$(VENV)/bin/ruff format --check $(ADDON) benchmarks tools
 	@$(VENV)/bin/pylint --rcfile=.pylintrc $(ADDON)
@@ -171,11 +209,11 @@ I18N_LANGS := zh_CN zh_TW
 i18n: template
 	@db=sog_i18n_$$$$; \
 	$(PSQL_ENV) createdb -T $(TEMPLATE_DB) $$db; \
-	trap "$(PSQL_ENV) dropdb --if-exists $$db; rm -rf $(DATA_DIR)/filestore/$$db" EXIT; \
+	trap "$(PSQL_ENV) dropdb --if-exists $$db; rm -rf $(DATA_DIR)/filestore/$$db $(CACHE_DIR)/$$db.pot" EXIT; \
 	$(ODOO_BIN) -d $$db -i $(ADDON) --without-demo=all --stop-after-init --log-level=warn; \
-	$(ODOO_BIN) -d $$db --modules=$(ADDON) --i18n-export=$(CACHE_DIR)/$(ADDON).pot \
+	$(ODOO_BIN) -d $$db --modules=$(ADDON) --i18n-export=$(CACHE_DIR)/$$db.pot \
 	  --stop-after-init --log-level=warn; \
-	$(VENV)/bin/python tools/i18n_sync.py $(ADDON) $(CACHE_DIR)/$(ADDON).pot $(I18N_LANGS)
+	$(VENV)/bin/python tools/i18n_sync.py $(ADDON) $(CACHE_DIR)/$$db.pot $(I18N_LANGS)
 
 # Benchmarks: a database with the add-on for P1-P5 (and a vanilla copy of
 # the template for P1/P1b), its copy for the load benchmark, another one for
@@ -204,5 +242,5 @@ bench: template
 	  --recreate --drop
 
 clean-dbs:
-	@for db in $$($(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -oE 'sog_test_[0-9]+'); do \
+	@for db in $$($(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -oE 'sog_test_[0-9a-z_]+'); do \
 	  $(PSQL_ENV) dropdb --if-exists $$db; rm -rf $(DATA_DIR)/filestore/$$db; done

@@ -5,6 +5,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from .models.sale_credit_exposure_totals import drop_totals
+from .models.sale_order_received import create_policy_columns
 from .models.sale_order_tracking import create_tracking_columns, fill_tracking_columns
 
 
@@ -12,9 +13,9 @@ def pre_init_hook(env):
     """Create and fill the add-on's big columns with SQL before the ORM does.
 
     On a database with millions of orders the ORM would otherwise write the
-    default or recompute the stored fields on every row one by one. Every
-    order row is written once: each UPDATE of ``sale_order`` rewrites its rows
-    and their indexes (about 25).
+    default or recompute the stored fields on every row one by one. The
+    review state and the tracking columns are written by one UPDATE: each
+    UPDATE of ``sale_order`` rewrites its rows and their indexes (about 25).
     """
     cr = env.cr
     review_state = not column_exists(cr, "sale_order", "review_state")
@@ -30,6 +31,7 @@ def pre_init_hook(env):
         )
     elif review_state:
         _fill_review_state(cr)
+    create_policy_columns(cr)
 
 
 def _fill_review_state(cr):

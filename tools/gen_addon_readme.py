@@ -13,8 +13,10 @@ import sys
 
 SECTIONS = [
     ("CONTEXT.md", "Context"),
+    ("POLICY.md", "Policy map"),
     ("CONFIGURE.md", "Configuration"),
     ("USAGE.md", "Usage"),
+    ("SECURITY.md", "Security"),
     ("ROADMAP.md", "Known issues / Roadmap"),
     ("HISTORY.md", "Changelog"),
 ]

@@ -17,6 +17,8 @@ def sync(addon, exported, langs):
     i18n = pathlib.Path(addon, "i18n")
     i18n.mkdir(exist_ok=True)
     pot = polib.pofile(exported)
+    if not len(pot):
+        sys.exit(f"{exported} holds no term: the export failed, nothing merged.")
     pot.metadata["Project-Id-Version"] = "Odoo Server 18.0"
     pot.save(str(i18n / f"{addon}.pot"))
     for lang in langs:

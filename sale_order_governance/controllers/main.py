@@ -5,12 +5,17 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.tools.misc import consteq
 
+DECISIONS = ("approve", "reject")
+
 
 class ReviewDecisionController(http.Controller):
-    """One-click decisions from the review notice e-mail.
+    """Decisions from the review notice e-mail.
 
-    A link is signed for one review, one user and one action, expires at the
-    review's deadline and always needs that user's own logged-in session.
+    A link is signed for one review, one user, one action and the review's
+    reviewers, expires at the review's deadline and always needs that user's
+    own logged-in session. Opening a link changes nothing: it shows a page
+    that asks to confirm, and only that form, posted with the session's CSRF
+    token, decides.
     """
 
     @http.route(
@@ -18,20 +23,27 @@ class ReviewDecisionController(http.Controller):
         type="http",
         auth="user",
         methods=["GET", "POST"],
+        csrf=True,
         website=False,
     )
     def review_decision(self, review_id, action, token="", comment=None, **kwargs):
         env = request.env
+        if action not in (*DECISIONS, "open"):
+            return self._page(env._("This link is not a review link."), status=404)
         review_sudo = env["sale.order.review"].sudo().browse(review_id).exists()
-        if action not in ("approve", "reject", "open") or not review_sudo:
-            return self._page(env._("This review does not exist."), status=404)
-        if not consteq(review_sudo._decision_token(env.user, action), token or ""):
+        if (
+            env.user.share
+            or not review_sudo
+            or not isinstance(token, str)
+            or not consteq(review_sudo._decision_token(env.user, action), token)
+        ):
+            # Nothing about the review is shown: the link is not this user's.
             return self._page(
                 env._(
-                    "This link was sent to another user. Log in as the reviewer it "
-                    "was sent to, or open the review from Odoo."
+                    "This link is not valid for you: it was sent to another user, "
+                    "or the review was reassigned since. Log in as the reviewer "
+                    "it was sent to, or open the review from Odoo."
                 ),
-                review_sudo,
                 status=403,
             )
         if action == "open":
@@ -52,18 +64,20 @@ class ReviewDecisionController(http.Controller):
                     "in Odoo to decide it."
                 ),
                 review_sudo,
+                status=403,
+            )
+        comment = comment.strip() if isinstance(comment, str) else ""
+        if request.httprequest.method != "POST" or (action == "reject" and not comment):
+            return self._form(
+                review_sudo,
+                action,
+                token,
+                error=request.httprequest.method == "POST",
             )
         review = review_sudo.sudo(False)
-        if action == "reject" and (
-            request.httprequest.method != "POST" or not (comment or "").strip()
-        ):
-            return request.render(
-                "sale_order_governance.review_decision_reject_form",
-                {"review": review_sudo, "token": token, "error": comment is not None},
-            )
         try:
             if action == "approve":
-                review.action_approve()
+                review.action_approve(comment or None)
                 message = env._("You approved %(review)s.", review=review.display_name)
             else:
                 review.action_reject(comment)
@@ -72,6 +86,19 @@ class ReviewDecisionController(http.Controller):
             request.env.cr.rollback()
             return self._page(str(error), review_sudo, status=403)
         return self._page(message, review_sudo)
+
+    def _form(self, review, action, token, error=False):
+        """The page that asks to confirm the decision; it changes nothing."""
+        return request.render(
+            "sale_order_governance.review_decision_form",
+            {
+                "review": review,
+                "record": review._get_record(),
+                "action": action,
+                "token": token,
+                "error": error,
+            },
+        )
 
     def _page(self, message, review=None, status=200):
         response = request.render(

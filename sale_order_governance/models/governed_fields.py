@@ -36,4 +36,6 @@ GOVERNED_LINE_FIELDS = (
     "price_unit",
     "discount",
     "tax_id",
+    # The cost the margin shown to reviewers is computed from.
+    "purchase_price",
 )

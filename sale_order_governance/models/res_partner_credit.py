@@ -13,6 +13,7 @@ CREDIT_POLICY_FIELDS = {
     "credit_overdue_tolerance_own",
     "credit_overdue_tolerance_days",
     "credit_require_prepayment",
+    "credit_risk_grade",
 }
 
 

@@ -1,6 +1,7 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResUsers(models.Model):
@@ -14,6 +15,8 @@ class ResUsers(models.Model):
         "decide your reviews on your behalf.",
     )
 
+    # Self-writeable: a user names the substitute of their own reviews only
+    # (res.users.write allows it on the user's own record, nobody else's).
     @property
     def SELF_WRITEABLE_FIELDS(self):
         return super().SELF_WRITEABLE_FIELDS + ["governance_review_substitute_id"]
@@ -21,3 +24,16 @@ class ResUsers(models.Model):
     @property
     def SELF_READABLE_FIELDS(self):
         return super().SELF_READABLE_FIELDS + ["governance_review_substitute_id"]
+
+    @api.constrains("governance_review_substitute_id")
+    def _check_governance_review_substitute(self):
+        for user in self:
+            substitute = user.governance_review_substitute_id
+            if substitute == user:
+                raise ValidationError(
+                    self.env._("You cannot be your own review substitute.")
+                )
+            if substitute.share:
+                raise ValidationError(
+                    self.env._("A review substitute must be an internal user.")
+                )

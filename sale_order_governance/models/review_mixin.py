@@ -8,6 +8,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from . import governance_context as trust
+from .engine_fields import ENGINE_OWNED_FIELDS, REVIEW_ENGINE_FIELDS
+
 REVIEW_STATES = [
     ("not_submitted", "Not Submitted"),
     ("in_review", "In Review"),
@@ -74,8 +77,12 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
     # ------------------------------------------------------------
 
     def _review_reviews(self):
-        return self.env["sale.order.review"].search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        # sudo: the engine works on every review of the record, including
+        # those the current user may not read (another department's).
+        return (
+            self.env["sale.order.review"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
         )
 
     @api.depends_context("uid")
@@ -119,6 +126,65 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         ids_query = query.subselect("res_id")
         op = "in" if (operator == "=") == value else "not in"
         return [("id", op, ids_query)]
+
+    # ------------------------------------------------------------
+    # CRUD: ENGINE-OWNED FIELDS
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._governance_check_engine_fields(vals)
+        owned = self._governance_engine_fields()
+        # Context defaults are the caller's input too: ignored.
+        context = {
+            key: value
+            for key, value in self.env.context.items()
+            if not (key.startswith("default_") and key[len("default_") :] in owned)
+        }
+        records = self
+        if len(context) < len(self.env.context):
+            # Replaces the context: the ignored defaults must be absent.
+            records = self.with_context(context)  # pylint: disable=context-overridden
+        return super(SaleGovernanceReviewMixin, records).create(vals_list)
+
+    def write(self, vals):
+        self._governance_check_engine_fields(vals)
+        return super().write(vals)
+
+    @api.model
+    def _governance_engine_fields(self):
+        """The fields of this model that only the engine writes."""
+        return ENGINE_OWNED_FIELDS.get(self._name, REVIEW_ENGINE_FIELDS)
+
+    @api.model
+    def _governance_check_engine_fields(self, names):
+        """Refuse callers setting engine-owned fields (``names``: vals keys)."""
+        if trust.allowed(self.env, trust.ENGINE):
+            return
+        owned = [name for name in names if name in self._governance_engine_fields()]
+        if owned:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of %(model)s are kept by the sales governance "
+                    "engine and cannot be set directly. Use the actions on the "
+                    "record (Submit for Review, Approve, Request a change...).",
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env)
+                        for name in sorted(owned)
+                    ),
+                    model=self._description,
+                )
+            )
+
+    def _governance_engine_write(self, vals):
+        """The engine's own bookkeeping on these records, as superuser.
+
+        The only path that writes engine-owned fields: callers' values never
+        reach it, only the engine's.
+        """
+        with trust.trusted(self.env, trust.ENGINE) as env:
+            return self.with_env(env).sudo().write(vals)
 
     # ------------------------------------------------------------
     # HOOKS FOR THE REVIEWED MODEL
@@ -305,8 +371,7 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
             )
         # sudo: submitters create reviews but may not edit them afterwards.
         self.env["sale.order.review"].sudo().create(vals_list)
-        # sudo: the engine's bookkeeping on the record.
-        self.sudo().write(
+        self._governance_engine_write(
             {
                 "review_state": "in_review" if to_ask else "approved",
                 "governance_review_submitted_at": fields.Datetime.now(),
@@ -385,8 +450,8 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
             waiting.filtered(lambda review: review.sequence == step)._start()
             return
         if self.review_state == "in_review":
-            # sudo: the last reviewer may only read the record.
-            self.sudo().write({"review_state": "approved"})
+            # The last reviewer may only read the record.
+            self._governance_engine_write({"review_state": "approved"})
             self._review_post(self.env._("Every review is approved."))
             self._review_approved()
 
@@ -404,8 +469,8 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
     def _review_rejected(self, reviews, comment):
         self.ensure_one()
         self._review_reviews()._cancel()
-        # sudo: the reviewer may only read the record.
-        self.sudo().write({"review_state": "rejected"})
+        # The reviewer may only read the record.
+        self._governance_engine_write({"review_state": "rejected"})
         stages = ", ".join(reviews.mapped("stage_id.name"))
         message = self.env._(
             "Rejected by %(user)s at %(stages)s: %(reason)s",
@@ -428,8 +493,8 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         """Back to the owner for changes; kept approvals survive resubmission."""
         self.ensure_one()
         self._review_reviews()._cancel()
-        # sudo: the reviewer may only read the record.
-        self.sudo().write(
+        # The reviewer may only read the record.
+        self._governance_engine_write(
             {
                 "review_state": "not_submitted",
                 "governance_review_changes_requested": True,
@@ -457,7 +522,7 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         for record in self:
             record._review_lock()
             record._review_reviews()._cancel()
-            record.sudo().write(
+            record._governance_engine_write(
                 {
                     "review_state": "not_submitted",
                     "governance_review_fingerprint": False,

@@ -37,7 +37,7 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
       commit and that look) is moved on by ``_cron_advance_stalled``.
     """
 
-    _inherit = "sale.governance.review.mixin"
+    _inherit = "sale.governance.review.mixin"  # pylint: disable=consider-merging-classes-inherited
 
     def _review_advance_after_approval(self):
         """Move this record on if its current step is complete (see class)."""

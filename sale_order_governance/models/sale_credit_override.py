@@ -6,6 +6,16 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
+from .sale_credit_decision import credit_today
+
+# Set by the server from the order and the current user, never by the caller.
+SERVER_SET_FIELDS = (
+    "partner_id",
+    "company_id",
+    "approved_by_id",
+    "exposure_at_approval",
+)
+
 
 class SaleCreditOverride(models.Model):
     """A credit controller's recorded decision to let one order through.
@@ -30,12 +40,13 @@ class SaleCreditOverride(models.Model):
         "res.partner",
         string="Customer",
         readonly=True,
+        copy=False,
         index=True,
         ondelete="restrict",
         help="The commercial customer of the order when the override was given; "
         "the override no longer applies if the order changes customer.",
     )
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    company_id = fields.Many2one("res.company", readonly=True, copy=False, index=True)
     currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )
@@ -48,11 +59,14 @@ class SaleCreditOverride(models.Model):
     exposure_at_approval = fields.Monetary(
         string="Exposure When Approved",
         readonly=True,
+        copy=False,
     )
     reason = fields.Text(required=True, readonly=True)
     approved_by_id = fields.Many2one(
         "res.users",
         readonly=True,
+        copy=False,
+        ondelete="restrict",
         default=lambda self: self.env.user,
     )
     expiry_date = fields.Date(
@@ -65,7 +79,8 @@ class SaleCreditOverride(models.Model):
         string="Valid",
         compute="_compute_is_valid",
         search="_search_is_valid",
-        help="Not expired, and still covering the current exposure of the order.",
+        help="Not expired, still covering the current exposure of the order, and "
+        "given by someone who is not its salesperson.",
     )
 
     _sql_constraints = [
@@ -88,8 +103,8 @@ class SaleCreditOverride(models.Model):
     def _search_is_valid(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on valid overrides."))
-        today = fields.Date.context_today(self)
-        candidates = self.search([("expiry_date", ">=", today)])
+        today = credit_today(self, self.env.company)
+        candidates = self.search([("expiry_date", ">=", today - timedelta(days=1))])
         valid = candidates.filtered("is_valid")
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", valid.ids)]
@@ -106,8 +121,16 @@ class SaleCreditOverride(models.Model):
             raise AccessError(
                 self.env._("Only credit controllers may override credit control.")
             )
-        today = fields.Date.context_today(self)
         for vals in vals_list:
+            given = [name for name in SERVER_SET_FIELDS if vals.get(name)]
+            if given:
+                raise UserError(
+                    self.env._(
+                        "These fields of a credit override are set from the order "
+                        "and the person deciding, and cannot be given: %(fields)s",
+                        fields=", ".join(given),
+                    )
+                )
             if not (vals.get("reason") or "").strip():
                 raise UserError(self.env._("A credit override needs a reason."))
             if (vals.get("amount") or 0.0) <= 0.0:
@@ -116,16 +139,26 @@ class SaleCreditOverride(models.Model):
                         "The exposure a credit override allows must be positive."
                     )
                 )
-            order = self.env["sale.order"].browse(vals["order_id"])
-            if (
-                vals.get("expiry_date")
-                and fields.Date.to_date(vals["expiry_date"]) < today
-            ):
+            order = self.env["sale.order"].browse(vals.get("order_id"))
+            # The deciding controller must see the order (its companies).
+            order.check_access("read")
+            # sudo: the exposure is read from accounting for the decision record.
+            order_sudo = order.sudo()
+            if vals.get("expiry_date") and fields.Date.to_date(
+                vals["expiry_date"]
+            ) < credit_today(self, order_sudo.company_id):
                 raise UserError(
                     self.env._("A credit override cannot expire in the past.")
                 )
-            # sudo: the exposure is read from accounting for the decision record.
-            order_sudo = order.sudo()
+            if self.env.user in order_sudo._credit_owner_users():
+                raise AccessError(
+                    self.env._(
+                        "You cannot release order %(order)s: you are its "
+                        "salesperson, created it or submitted it for review. "
+                        "Another credit controller decides (four-eyes principle).",
+                        order=order_sudo.name,
+                    )
+                )
             order_sudo._credit_refresh()
             vals.update(
                 {

@@ -127,6 +127,10 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            # A request starts as a draft of the caller, whatever the client
+            # sends (create, copy with defaults, import, default_ keys).
+            self._check_protected_create_values(vals_list)
         # Checked before anything is created: a refused request leaves no trace.
         self._check_orders_requestable(
             self.env["sale.order"].browse(
@@ -147,7 +151,7 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
 
     def write(self, vals):
         if not self.env.su and not governance_apply_allowed(self.env):
-            protected = self._request_protected_fields.intersection(vals)
+            protected = self._request_engine_fields().intersection(vals)
             if protected:
                 raise UserError(
                     self.env._(
@@ -157,14 +161,67 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
                         fields=", ".join(sorted(protected)),
                     )
                 )
-            if self._request_content_fields.intersection(vals):
-                self._check_editable()
+        if self._request_content_fields.intersection(vals):
+            # Also under sudo: what the reviewers decided on never changes
+            # once submitted.
+            self._check_editable()
         return super().write(vals)
+
+    @api.model
+    def _request_engine_fields(self):
+        """What only the request's own actions write: the protected fields,
+        and what it reads from its order or derives from its content."""
+        return self._request_protected_fields | {
+            name
+            for name, field in self._fields.items()
+            if field.related or (field.compute and field.readonly)
+        }
+
+    def _check_protected_create_values(self, vals_list):
+        """Refuse values of protected fields other than a new draft's own.
+
+        Values equal to the defaults (the web client may send them) are
+        dropped; any other value, in ``vals_list`` or as a ``default_`` key
+        of the context, is refused.
+        """
+        protected = self._request_engine_fields()
+        context_keys = {f"default_{name}": name for name in protected}
+
+        def harmless(name, value):
+            field = self._fields[name]
+            default = field.default(self) if field.default else None
+            if isinstance(value, models.BaseModel):
+                value = value.id
+            if isinstance(default, models.BaseModel):
+                default = default.id
+            return not value or value == default or (name == "name" and value == "New")
+
+        forced = {
+            name
+            for key, name in context_keys.items()
+            if key in self.env.context and not harmless(name, self.env.context[key])
+        }
+        for vals in vals_list:
+            for name in protected.intersection(vals):
+                if harmless(name, vals[name]):
+                    del vals[name]
+                else:
+                    forced.add(name)
+        if forced:
+            raise UserError(
+                self.env._(
+                    "A new %(kind)s starts as a draft of its requester; these "
+                    "fields are set by its actions and cannot be given: %(fields)s",
+                    kind=self._request_kind_label(),
+                    fields=", ".join(sorted(forced)),
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_submitted(self):
         for request in self:
-            if request.state != "draft" or request.governance_review_ids:
+            # sudo: reviews the user may not read count too.
+            if request.state != "draft" or request.sudo().governance_review_ids:
                 raise UserError(
                     self.env._(
                         "The %(kind)s %(request)s was submitted: it stays as a "
@@ -200,12 +257,18 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
 
     def action_submit(self):
         """Take the picture of the order again, then request the reviews."""
+        return self.action_submit_for_review()
+
+    def action_submit_for_review(self):
+        # One path for the button and the engine's public method: the
+        # requester's write access, the state checks and a fresh picture of
+        # the order always come before the reviews are requested.
         self.check_access("write")
         for request in self:
             request._check_submittable_state()
             # sudo: the picture of the order and the review state are protected.
             request.sudo()._governance_snapshot()
-        self.action_submit_for_review()
+        super().action_submit_for_review()
         return True
 
     def action_cancel(self):
@@ -240,7 +303,9 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
         self.check_access("write")
         self._check_reopenable()
         # sudo: the state is protected; write access was checked above.
-        self.sudo().write({"state": "draft", "review_state": "not_submitted"})
+        self._governance_engine_write(
+            {"state": "draft", "review_state": "not_submitted"}
+        )
         return True
 
     def action_open_order(self):
@@ -288,6 +353,28 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
                     request=self.name,
                 )
             )
+
+    def _check_reviewed_content(self):
+        """Refuse carrying out a request whose content is not what was approved.
+
+        The reviews approved the fingerprint of the request taken when it was
+        submitted; any difference (whatever path changed it) stops it.
+        """
+        for request in self:
+            if (
+                not request.governance_review_fingerprint
+                or request._review_compute_fingerprint()
+                != request.governance_review_fingerprint
+            ):
+                raise UserError(
+                    self.env._(
+                        "The %(kind)s %(request)s differs from what its reviewers "
+                        "approved: nothing was changed. Withdraw it and make a new "
+                        "request.",
+                        kind=self._request_kind_label(),
+                        request=request.name,
+                    )
+                )
 
     def _check_reopenable(self):
         for request in self:

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_is_zero, format_amount, format_date
 from odoo.tools.translate import LazyTranslate
 
+from . import governance_context as trust
 from .governed_fields import GOVERNED_LINE_FIELDS, GOVERNED_ORDER_FIELDS
 
 _lt = LazyTranslate(__name__)
@@ -93,10 +94,36 @@ class SaleOrder(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # An order created confirmed passes the gate like any confirmation: it
+        # is created as a quotation, then its state is written (see write).
+        vals_list = [dict(vals) for vals in vals_list]
+        states = [
+            vals.pop("state") if vals.get("state") == "sale" else None
+            for vals in vals_list
+        ]
+        orders = super().create(vals_list)
+        for order, state in zip(orders, states, strict=True):
+            if state:
+                order.write({"state": state})
+        return orders
+
     def write(self, vals):
+        if vals.get("state") == "sale" and len(vals) > 1:
+            # The other values first, so that the gate judges what is
+            # confirmed (an edit written with the state resets the review).
+            others = dict(vals)
+            state = others.pop("state")
+            # Still part of the confirmation for add-ons that lock the order
+            # until then (see sale_order_tier_validation.py).
+            with trust.trusted(self.env, trust.CONFIRMING):
+                self.write(others)
+            return self.write({"state": state})
         if vals.get("state") == "sale":
-            # Backstop for code that confirms by writing the state directly.
-            for order in self.filtered(lambda o: o.state in ("draft", "sent")):
+            # Backstop for code that confirms by writing the state directly,
+            # from any state: quotation, sent or cancelled.
+            for order in self.filtered(lambda o: o.state != "sale"):
                 reasons = order._governance_blocking_reasons()
                 if reasons:
                     raise UserError(order._governance_blocking_message(reasons))
@@ -105,6 +132,14 @@ class SaleOrder(models.Model):
             watched = self._governance_watched()
         res = super().write(vals)
         watched._review_check_fingerprint()
+        return res
+
+    def _action_cancel(self):
+        """A cancelled order loses its approval: set back to quotation, it is
+        reviewed again before it can be confirmed."""
+        res = super()._action_cancel()
+        voided = self.filtered(lambda order: order.review_state != "not_submitted")
+        voided._review_reset(self.env._("the order was cancelled"))
         return res
 
     # ------------------------------------------------------------
@@ -144,9 +179,21 @@ class SaleOrder(models.Model):
         ]
 
     def _governance_review_reasons(self):
-        """The review engine's reasons: not submitted, in review, rejected."""
-        if self.state not in ("draft", "sent") or self.review_state == "approved":
+        """The review engine's reasons: not submitted, in review, rejected,
+        changed after its approval."""
+        if self.state == "sale":
             return []
+        if self.review_state == "approved":
+            if self._review_compute_fingerprint() == self.governance_review_fingerprint:
+                return []
+            # An approval holds for the content that was reviewed only.
+            return [
+                self.env._(
+                    "Order %(order)s was changed after its reviews approved it: "
+                    "submit it for review again.",
+                    order=self.name,
+                )
+            ]
         if self.review_state == "in_review":
             waiting = self.governance_review_ids.filtered(
                 lambda r: r.state == "pending"
@@ -213,7 +260,7 @@ class SaleOrder(models.Model):
             order = order.sudo()
             if order.state == "draft":
                 order.with_context(tracking_disable=True).action_quotation_sent()
-            order.governance_held_online = True
+            order._governance_engine_write({"governance_held_online": True})
             if order.review_state in ("not_submitted", "rejected"):
                 missing = order._review_missing_items()
                 if not missing:
@@ -245,6 +292,21 @@ class SaleOrder(models.Model):
                 note=note,
                 user_id=(order.user_id or order.create_uid).id,
             )
+
+    def _governance_demo_approve(self):
+        """Demo data: each quotation is submitted by its salesperson and every
+        review approved by one of its reviewers, step by step."""
+        for order in self:
+            order.with_user(order.user_id).action_submit_for_review()
+            pending = order.governance_review_ids.filtered(
+                lambda review: review.state == "pending"
+            )
+            while pending:
+                for review in pending:
+                    review.with_user(review.reviewer_user_ids[:1]).action_approve()
+                pending = order.governance_review_ids.filtered(
+                    lambda review: review.state == "pending"
+                )
 
     # ------------------------------------------------------------
     # REVIEW ENGINE HOOKS

@@ -230,6 +230,7 @@ class SaleOrderCancelRequest(models.Model):
     def _governance_execute(self):
         """Cancel the order through Odoo once every review approved it."""
         self.ensure_one()
+        self._check_reviewed_content()
         order = self.order_id
         if order.state != "sale":
             raise UserError(
@@ -259,6 +260,10 @@ class SaleOrderCancelRequest(models.Model):
             # Odoo's own cancellation: open pickings and draft invoices are
             # cancelled with the order.
             order.with_env(env)._action_cancel()
+            if "cancel_reason_id" in order._fields:
+                # OCA's sale_cancel_reason keeps the reason on the order itself
+                # (same reason model): record it there too.
+                order.with_env(env).cancel_reason_id = self.reason_id
         open_changes = order.change_request_ids.filtered(
             lambda request: (
                 request.state in ("draft", "in_review", "approved", "rejected")

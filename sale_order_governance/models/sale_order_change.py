@@ -1,30 +1,17 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import hashlib
-import secrets
-from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_is_zero
 from odoo.tools.translate import LazyTranslate
+
+from . import governance_context as trust
+from .governed_fields import GOVERNED_LINE_FIELDS, GOVERNED_ORDER_FIELDS
 
 _lt = LazyTranslate(__name__)
 
-# Context key carrying the token of an applying change request. A client can
-# send the key, but not the token: tokens only live in the cursor of the
-# transaction whose ``action_apply`` created them (see ``governance_apply``).
-APPLY_CONTEXT_KEY = "sale_order_governance_apply_token"
-_APPLY_TOKENS = "sale_order_governance_apply_tokens"
-
-# Fields of a confirmed order line that only a change request may modify.
-GUARDED_LINE_FIELDS = {
-    "product_id",
-    "product_uom_qty",
-    "product_uom",
-    "price_unit",
-    "discount",
-}
 
 # Where an order stands, from "nothing done" to "everything delivered".
 ORDER_PROGRESS = [
@@ -37,26 +24,18 @@ ORDER_PROGRESS = [
 STARTED_PROGRESS = ("in_production", "picked", "shipped", "delivered")
 
 
-@contextmanager
 def governance_apply(env):
     """Allow the guarded writes on confirmed orders for the block's duration.
 
-    Yields an environment whose context carries a random token that is also
-    registered on the transaction's cursor, so the guards below can tell the
-    change request's own writes from a client sending the same context key.
+    A context manager yielding a trusted environment (see
+    ``governance_context``): only an approved change or cancel request being
+    applied opens it.
     """
-    token = secrets.token_hex(16)
-    tokens = env.cr.cache.setdefault(_APPLY_TOKENS, set())
-    tokens.add(token)
-    try:
-        yield env(context=dict(env.context, **{APPLY_CONTEXT_KEY: token}))
-    finally:
-        tokens.discard(token)
+    return trust.trusted(env, trust.APPLY)
 
 
 def governance_apply_allowed(env):
-    token = env.context.get(APPLY_CONTEXT_KEY)
-    return bool(token) and token in env.cr.cache.get(_APPLY_TOKENS, ())
+    return trust.allowed(env, trust.APPLY)
 
 
 class SaleOrder(models.Model):
@@ -125,24 +104,6 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
-
-    def write(self, vals):
-        if vals.get("state") == "cancel" and not governance_apply_allowed(self.env):
-            # Backstop for code cancelling by writing the state directly.
-            confirmed = self.filtered(lambda order: order.state == "sale")
-            if confirmed:
-                raise UserError(confirmed[:1]._governance_cancel_refused_message())
-        if "commitment_date" in vals and not governance_apply_allowed(self.env):
-            confirmed = self.filtered(
-                lambda order: (
-                    order.state == "sale"
-                    and order.commitment_date
-                    != fields.Datetime.to_datetime(vals["commitment_date"])
-                )
-            )
-            if confirmed:
-                raise UserError(confirmed[:1]._governance_change_refused_message())
-        return super().write(vals)
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -227,20 +188,19 @@ class SaleOrder(models.Model):
         )
 
     def _governance_change_fingerprint(self):
-        """Hash of what a change request was based on: lines and date."""
+        """Hash of what a change request was based on: the order's state and
+        commercial terms, and its product lines."""
         self.ensure_one()
         values = (
             self.state,
-            str(self.commitment_date or ""),
+            [self._governance_field_key(self, name) for name in GOVERNED_ORDER_FIELDS],
             sorted(
                 (
                     line.id,
-                    line.product_id.id,
-                    line.product_uom.id,
-                    line.product_uom_qty,
-                    line.price_unit,
-                    line.discount,
-                    tuple(sorted(line.tax_id.ids)),
+                    [
+                        self._governance_field_key(line, name)
+                        for name in GOVERNED_LINE_FIELDS
+                    ],
                 )
                 for line in self._governance_product_lines()
             ),
@@ -386,84 +346,3 @@ class SaleOrder(models.Model):
             }
         )
         return labels
-
-
-class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
-
-    def _governance_exempt(self, vals=None):
-        """Lines Odoo itself adds or updates on confirmed orders.
-
-        Sections and notes, down payments, re-invoiced expenses and delivery
-        costs; and lines created with a zero quantity, as sale_stock does for
-        products delivered beyond the order.
-        """
-        vals = vals or {}
-        return bool(
-            vals.get("display_type", self.display_type)
-            or vals.get("is_downpayment", self.is_downpayment)
-            or vals.get("is_expense", self.is_expense)
-            or (
-                "is_delivery" in self._fields
-                and vals.get("is_delivery", self.is_delivery)
-            )
-        )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not governance_apply_allowed(self.env):
-            order_ids = {
-                vals.get("order_id") for vals in vals_list if vals.get("order_id")
-            }
-            confirmed = (
-                self.env["sale.order"]
-                .browse(order_ids)
-                .filtered(lambda order: order.state == "sale")
-            )
-            for vals in vals_list:
-                order = confirmed.filtered(
-                    lambda o, vals=vals: o.id == vals.get("order_id")
-                )
-                if (
-                    order
-                    and not self._governance_exempt(vals)
-                    and vals.get("product_uom_qty", 1.0)
-                ):
-                    raise UserError(order._governance_change_refused_message())
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if GUARDED_LINE_FIELDS.intersection(vals) and not governance_apply_allowed(
-            self.env
-        ):
-            for line in self:
-                if line.state != "sale" or line._governance_exempt():
-                    continue
-                if any(
-                    line._governance_value_changes(name, value)
-                    for name, value in vals.items()
-                    if name in GUARDED_LINE_FIELDS
-                ):
-                    raise UserError(line.order_id._governance_change_refused_message())
-        return super().write(vals)
-
-    def _governance_value_changes(self, name, value):
-        """Whether writing ``value`` really changes the field of this line."""
-        field = self._fields[name]
-        if field.type == "float":
-            digits = field.get_digits(self.env)
-            precision = digits[1] if digits else 6
-            return (
-                float_compare(value or 0.0, self[name], precision_digits=precision) != 0
-            )
-        return field.convert_to_write(self[name], self) != value
-
-    # Named to sort before sale's ``_unlink_except_confirmed``: ondelete checks
-    # run in name order and this message tells the user what to do instead.
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_change_request(self):
-        if governance_apply_allowed(self.env):
-            return
-        for line in self:
-            if line.state == "sale" and not line._governance_exempt():
-                raise UserError(line.order_id._governance_change_refused_message())

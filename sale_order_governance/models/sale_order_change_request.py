@@ -15,7 +15,6 @@ from .sale_order_change import (
     ORDER_PROGRESS,
     STARTED_PROGRESS,
     governance_apply,
-    governance_apply_allowed,
 )
 
 _lt = LazyTranslate(__name__)
@@ -213,7 +212,7 @@ class SaleOrderChangeRequest(models.Model):
                 request.line_ids.mapped("amount_untaxed_delta")
             )
             request.margin_delta = sum(request.line_ids.mapped("margin_delta"))
-            request.amount_increases = (
+            request.amount_increases = bool(request.currency_id) and (
                 request.currency_id.compare_amounts(request.amount_delta, 0.0) > 0
             )
 
@@ -256,6 +255,13 @@ class SaleOrderChangeRequest(models.Model):
     def _compute_loss_required(self):
         for request in self:
             request.loss_required = request.order_progress in STARTED_PROGRESS
+
+    def _has_changes(self):
+        """Whether the request changes anything on the order."""
+        self.ensure_one()
+        return self.touches_date or any(
+            line.change_type != "none" for line in self.line_ids
+        )
 
     def _date_changes(self):
         self.ensure_one()
@@ -424,6 +430,7 @@ class SaleOrderChangeRequest(models.Model):
                     request=self.name,
                 )
             )
+        self._check_reviewed_content()
         if self._review_reviews().filtered(lambda r: r.state in ("waiting", "pending")):
             raise UserError(
                 self.env._(
@@ -474,15 +481,11 @@ class SaleOrderChangeRequest(models.Model):
                     Command.update(line.sale_line_id.id, {"product_uom_qty": 0.0})
                 )
             elif line.change_type == "update":
-                vals = {
-                    # Written with the quantity so that a pricelist never
-                    # silently reprices what the reviewers approved.
-                    "price_unit": line.new_price_unit,
-                    "discount": line.new_discount,
-                }
-                if line._qty_changes():
-                    vals["product_uom_qty"] = line.new_qty
-                commands.append(Command.update(line.sale_line_id.id, vals))
+                commands.append(
+                    Command.update(
+                        line.sale_line_id.id, line._prepare_sale_line_update_vals()
+                    )
+                )
         vals = {"order_line": commands} if commands else {}
         if self.touches_date:
             vals["commitment_date"] = self.new_commitment_date
@@ -500,7 +503,9 @@ class SaleOrderChangeRequest(models.Model):
                 # Odoo neither procures nor edits locked orders: unlock for
                 # the change only.
                 order_env.write({"locked": False})
+            order_env = self._apply_prepare(order_env)
             order_env.write(vals)
+            self._apply_finish(order_env)
             if locked:
                 order_env.write({"locked": True})
             if self.amount_increases:
@@ -524,9 +529,21 @@ class SaleOrderChangeRequest(models.Model):
             pickings=", ".join(pickings.mapped("name")) or "-",
         )
         self._review_post(message)
-        order.message_post(
-            body=Markup("<p>%s</p>") % message, subtype_xmlid="mail.mt_note"
+        # sudo: once the salesperson changed, the applier may no longer see
+        # the order; the note stays theirs.
+        order.sudo().message_post(
+            body=Markup("<p>%s</p>") % message,
+            author_id=self.env.user.partner_id.id,
+            subtype_xmlid="mail.mt_note",
         )
+
+    def _apply_prepare(self, order):
+        """Hook before the change is written on ``order``; returns the order
+        to write on (e.g. with a context for Odoo's own write)."""
+        return order
+
+    def _apply_finish(self, order):
+        """Hook after the change is written on ``order``, still unlocked."""
 
     def _check_credit_on_increase(self, order):
         """Let the credit control re-check the grown order, when installed.
@@ -547,7 +564,7 @@ class SaleOrderChangeRequest(models.Model):
         if not (self.reason or "").strip():
             missing.append(self.env._("Reason"))
         changed = self.line_ids.filtered(lambda line: line.change_type != "none")
-        if not changed and not self.touches_date:
+        if not self._has_changes():
             missing.append(self.env._("At least one change to the order"))
         for line in changed.filtered(lambda line: line.change_type == "add"):
             if not line.product_id:
@@ -590,22 +607,13 @@ class SaleOrderChangeRequest(models.Model):
         self.ensure_one()
         return (
             self.order_id.id,
+            self.order_fingerprint or "",
+            self.order_progress or "",
             self.reason,
             str(self.new_commitment_date or ""),
             self.loss_amount,
             self.loss_borne_by or "",
-            sorted(
-                (
-                    line.id,
-                    line.sale_line_id.id,
-                    line.product_id.id,
-                    line.new_qty,
-                    line.new_price_unit,
-                    line.new_discount,
-                    line.remove,
-                )
-                for line in self.line_ids
-            ),
+            sorted(line._review_fingerprint_values() for line in self.line_ids),
         )
 
     def _review_evidence(self, department):
@@ -886,9 +894,13 @@ class SaleOrderChangeRequestLine(models.Model):
                 line.old_qty if line.sale_line_id else 0.0,
                 line.old_price_unit,
                 line.old_discount,
+                line._taxes(),
             )
             new_untaxed, new_total, new_margin = line._amounts(
-                line._effective_new_qty(), line.new_price_unit, line.new_discount
+                line._effective_new_qty(),
+                line.new_price_unit,
+                line.new_discount,
+                line._new_taxes(),
             )
             line.amount_untaxed_delta = new_untaxed - old_untaxed
             line.amount_delta = new_total - old_total
@@ -898,27 +910,69 @@ class SaleOrderChangeRequestLine(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    # The content reviewers decide on is frozen with its request, under sudo
+    # too: lines are neither created in, moved into or out of, edited in nor
+    # deleted from a request that is not editable.
     @api.model_create_multi
     def create(self, vals_list):
-        requests = self.env["sale.order.change.request"].browse(
-            [vals["request_id"] for vals in vals_list if vals.get("request_id")]
-        )
         if not self.env.su:
-            requests._check_editable()
+            self._check_derived_values(vals_list)
+        default_request = self.env.context.get("default_request_id")
+        request_ids = {vals.get("request_id", default_request) for vals in vals_list}
+        self.env["sale.order.change.request"].browse(
+            [request_id for request_id in request_ids if request_id]
+        ).exists()._check_editable()
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and not governance_apply_allowed(self.env):
-            self.request_id._check_editable()
+        if not self.env.su:
+            self._check_derived_values([vals])
+        self.request_id._check_editable()
+        if vals.get("request_id"):
+            self.request_id.browse(vals["request_id"])._check_editable()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_submitted(self):
         self.request_id.exists()._check_editable()
 
+    def _check_derived_values(self, vals_list):
+        """Refuse client values of what the request derives from the order."""
+        derived = {
+            name
+            for name, field in self._fields.items()
+            if field.related or (field.compute and field.readonly)
+        }
+        given = {name for vals in vals_list for name in derived if name in vals}
+        if given:
+            raise UserError(
+                self.env._(
+                    "These fields of a change request line are taken from the "
+                    "order and the change, and cannot be written: %(fields)s",
+                    fields=", ".join(sorted(given)),
+                )
+            )
+
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def _review_fingerprint_values(self):
+        """What reviewers approve of this line."""
+        self.ensure_one()
+        return (
+            self.id,
+            self.sale_line_id.id,
+            self.product_id.id,
+            self.change_type or "",
+            self.old_qty,
+            self.new_qty,
+            self.old_price_unit,
+            self.new_price_unit,
+            self.old_discount,
+            self.new_discount,
+            self.remove,
+        )
 
     def _precision(self, name):
         digits = self._fields[name].get_digits(self.env)
@@ -967,14 +1021,17 @@ class SaleOrderChangeRequestLine(models.Model):
             order.date_order or fields.Date.context_today(self),
         )
 
-    def _amounts(self, qty, price_unit, discount):
+    def _new_taxes(self):
+        """The taxes of the line once the change is applied."""
+        return self._taxes()
+
+    def _amounts(self, qty, price_unit, discount, taxes):
         """Untaxed amount, total and margin of ``qty`` at this price."""
         self.ensure_one()
         currency = self.request_id.currency_id
         order = self.request_id.order_id
         price = price_unit * (1 - (discount or 0.0) / 100.0)
         untaxed = currency.round(price * qty) if currency else price * qty
-        taxes = self._taxes()
         total = untaxed
         if taxes and currency:
             total = taxes.compute_all(
@@ -998,6 +1055,19 @@ class SaleOrderChangeRequestLine(models.Model):
             currency=order.currency_id,
             date=order.date_order,
         )
+
+    def _prepare_sale_line_update_vals(self):
+        """What the change writes on its order line."""
+        self.ensure_one()
+        vals = {
+            # Written with the quantity so that a pricelist never silently
+            # reprices what the reviewers approved.
+            "price_unit": self.new_price_unit,
+            "discount": self.new_discount,
+        }
+        if self._qty_changes():
+            vals["product_uom_qty"] = self.new_qty
+        return vals
 
     def _prepare_sale_line_vals(self):
         self.ensure_one()

@@ -8,6 +8,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.sql import create_index
 from odoo.tools.translate import LazyTranslate
 
+from .sale_credit_decision import credit_today
 from .sale_order import BlockingReason
 
 _lt = LazyTranslate(__name__)
@@ -35,7 +36,8 @@ CREDIT_PARTNER_FIGURES = (
 )
 
 # Key, in the cursor's scratch cache, of the credit decisions taken during one
-# confirmation (see SaleOrder._credit_decision_scope).
+# confirmation and of the orders it confirms (see
+# SaleOrder._credit_decision_scope).
 CREDIT_DECISIONS_KEY = "sale_order_governance.credit_decisions"
 
 # Line fields whose change may raise the amount of a confirmed order.
@@ -214,8 +216,9 @@ class SaleOrder(models.Model):
 
     def _governance_blocking_reason_items(self):
         items = super()._governance_blocking_reason_items()
-        if self.state in ("draft", "sent"):
-            # Shown in the credit banner of the form, not in the gate's.
+        if self.state != "sale":
+            # Quotations, and cancelled orders written back to "sale". Shown
+            # in the credit banner of the form, not in the gate's.
             items += [
                 BlockingReason("credit", reason, own_banner=True)
                 for reason in self._credit_confirmation_decision()[0]
@@ -244,12 +247,20 @@ class SaleOrder(models.Model):
         answer, computed on fresh figures, is kept per order and reused; it is
         forgotten when the outermost block ends, so that any later check
         reads the data again.
+
+        The orders of the block are confirmed together: each is judged with
+        the quotations of the same customer before it in the block, and the
+        customer's credit decisions are serialised across transactions.
         """
         cache = self.env.cr.cache
-        if CREDIT_DECISIONS_KEY in cache:
+        scope = cache.get(CREDIT_DECISIONS_KEY)
+        if scope is not None:
+            scope["batch"].extend(
+                order_id for order_id in self.ids if order_id not in scope["batch"]
+            )
             yield
             return
-        cache[CREDIT_DECISIONS_KEY] = {}
+        cache[CREDIT_DECISIONS_KEY] = {"decisions": {}, "batch": list(self.ids)}
         try:
             yield
         finally:
@@ -264,11 +275,28 @@ class SaleOrder(models.Model):
         per order inside a :meth:`_credit_decision_scope`.
         """
         self.ensure_one()
-        decisions = self.env.cr.cache.get(CREDIT_DECISIONS_KEY)
+        scope = self.env.cr.cache.get(CREDIT_DECISIONS_KEY)
+        decisions = scope["decisions"] if scope is not None else None
         decision = decisions.get(self.id) if decisions is not None else None
         if decision is None:
             self._credit_refresh()
-            decision = self._credit_release(self._credit_raw_reasons("confirmation"))
+            batch = 0.0
+            if scope is not None:
+                # A confirmation: the orders confirmed with this one count,
+                # and no other transaction decides for the customer meanwhile.
+                self._credit_lock()
+                batch = self._credit_batch_exposure(scope["batch"])
+            # A cancelled order adds nothing to the exposure until it is back.
+            extra = (
+                self.env["sale.credit.exposure"]._order_open_amount(self)
+                if self.state == "cancel"
+                else 0.0
+            )
+            decision = self._credit_release(
+                self._credit_raw_reasons("confirmation", extra=extra, batch=batch),
+                extra=extra,
+                batch=batch,
+            )
             if decisions is not None and self.id:
                 decisions[self.id] = decision
         reasons, override = decision
@@ -294,6 +322,7 @@ class SaleOrder(models.Model):
         messages = []
         for order in self.filtered(lambda o: o.state == "sale"):
             order._credit_refresh()
+            order._credit_lock()
             reasons = order._credit_blocking_reasons(
                 "confirmation", extra=amount_increase
             )
@@ -383,11 +412,13 @@ class SaleOrder(models.Model):
             )
         return order.currency_id.round(paid)
 
-    def _credit_raw_reasons(self, stage, extra=0.0):
+    def _credit_raw_reasons(self, stage, extra=0.0, batch=0.0):
         """Credit reasons before overrides.
 
         ``stage`` is ``confirmation`` (the gate, and growth of a confirmed
-        order) or ``delivery`` (validating an outgoing delivery).
+        order) or ``delivery`` (validating an outgoing delivery). ``extra`` is
+        a growth not on the order yet (order currency), ``batch`` what the
+        orders confirmed with it add (company currency).
         """
         self.ensure_one()
         # sudo: credit figures come from accounting; the gate answers the same
@@ -405,7 +436,7 @@ class SaleOrder(models.Model):
         if stage == "confirmation" or company.governance_credit_block_delivery:
             reasons += partner._credit_partner_reasons(
                 company,
-                order.credit_exposure + extra_company,
+                order.credit_exposure + extra_company + batch,
                 {name: order[name] for name in CREDIT_PARTNER_FIGURES},
             )
         prepayment_stage = (
@@ -438,28 +469,41 @@ class SaleOrder(models.Model):
                 reasons.append(message)
         return reasons
 
-    def _credit_valid_override(self, extra=0.0):
+    def _credit_valid_override(self, extra=0.0, batch=0.0):
         """The credit override that releases this order now, if any."""
-        return self._credit_valid_overrides(extra=extra)[:1]
+        return self._credit_valid_overrides(extra=extra, batch=batch)[:1]
 
-    def _credit_valid_overrides(self, extra=0.0):
-        """Unexpired overrides of this order covering its current exposure."""
+    def _credit_valid_overrides(self, extra=0.0, batch=0.0):
+        """Unexpired overrides of this order covering its current exposure,
+        given by a controller who is none of its owners (four-eyes: an
+        override stops counting when its author becomes the salesperson)."""
         self.ensure_one()
         order = self.sudo()
         company = order.company_id or self.env.company
-        today = fields.Date.context_today(self)
-        exposure = order.credit_exposure + self.env["sale.credit.exposure"]._converter(
-            company, today
-        )(order.currency_id.id, extra)
+        today = credit_today(self, company)
+        exposure = order._credit_decision_exposure(extra, batch)
         partner = order.partner_id.commercial_partner_id
+        owners = order._credit_owner_users()
         return order.credit_override_ids.filtered(
             lambda override: (
                 override.partner_id == partner
                 and override.company_id == company
+                and override.approved_by_id not in owners
                 and override.expiry_date >= today
                 and company.currency_id.compare_amounts(override.amount, exposure) >= 0
             )
         ).sorted("id", reverse=True)
+
+    def _credit_decision_exposure(self, extra=0.0, batch=0.0):
+        """The exposure a decision compares (company currency): the order's,
+        plus ``extra`` (order currency) and ``batch`` (company currency)."""
+        self.ensure_one()
+        order = self.sudo()
+        company = order.company_id or self.env.company
+        convert = self.env["sale.credit.exposure"]._converter(
+            company, fields.Date.context_today(self)
+        )
+        return order.credit_exposure + convert(order.currency_id.id, extra) + batch
 
     def _credit_blocking_reasons(self, stage, extra=0.0):
         """Credit reasons that stop this order; empty when it may proceed."""
@@ -467,7 +511,7 @@ class SaleOrder(models.Model):
         raw = self._credit_raw_reasons(stage, extra=extra)
         return self._credit_release(raw, extra=extra)[0]
 
-    def _credit_release(self, raw_reasons, extra=0.0):
+    def _credit_release(self, raw_reasons, extra=0.0, batch=0.0):
         """``(reasons, override)``: ``raw_reasons`` once overrides apply.
 
         A valid override releases the order (no reason left, the override
@@ -478,14 +522,22 @@ class SaleOrder(models.Model):
         no_override = self.env["sale.credit.override"]
         if not raw_reasons:
             return [], no_override
-        override = self._credit_valid_override(extra=extra)
+        override = self._credit_valid_override(extra=extra, batch=batch)
         if override:
             return [], override
         reasons = list(raw_reasons)
         latest = self.sudo().credit_override_ids.sorted("id", reverse=True)[:1]
         if latest:
-            today = fields.Date.context_today(self)
-            if latest.expiry_date < today:
+            today = credit_today(self, self.company_id or self.env.company)
+            if latest.approved_by_id in self._credit_owner_users():
+                hint = self.env._(
+                    "The credit override of %(user)s no longer counts: they are "
+                    "now the salesperson, the creator or a submitter of the "
+                    "order, and nobody releases their own order (four-eyes "
+                    "principle).",
+                    user=latest.approved_by_id.name,
+                )
+            elif latest.expiry_date < today:
                 hint = self.env._(
                     "The credit override of %(user)s expired on %(date)s.",
                     user=latest.approved_by_id.name,
@@ -498,7 +550,8 @@ class SaleOrder(models.Model):
                     user=latest.approved_by_id.name,
                     amount=self._format_money(latest.amount, latest.currency_id),
                     exposure=self._format_money(
-                        self.sudo().credit_exposure, latest.currency_id
+                        self._credit_decision_exposure(extra, batch),
+                        latest.currency_id,
                     ),
                 )
             reasons.append(hint)

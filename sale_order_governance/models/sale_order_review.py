@@ -1,9 +1,7 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
-from datetime import timedelta
 
-import pytz
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -37,11 +35,13 @@ class SaleOrderReview(models.Model):
         index=True,
         readonly=True,
     )
+    # History outlives what it audits: no database cascade or "set null"
+    # removes a review or who decided it; the ORM refuses instead.
     order_id = fields.Many2one(
         "sale.order",
         required=True,
         index=True,
-        ondelete="cascade",
+        ondelete="restrict",
         readonly=True,
     )
     stage_id = fields.Many2one(
@@ -73,14 +73,16 @@ class SaleOrderReview(models.Model):
         "user_id",
         string="Reviewers",
         readonly=True,
+        ondelete="restrict",
+        context={"active_test": False},
         help="Who may decide, as configured when the record was submitted.",
     )
-    submitted_by_id = fields.Many2one("res.users", readonly=True)
+    submitted_by_id = fields.Many2one("res.users", readonly=True, ondelete="restrict")
     requested_at = fields.Datetime(readonly=True, index=True)
     deadline = fields.Datetime(readonly=True)
     is_overdue = fields.Boolean(string="Overdue", readonly=True, index=True)
     escalated_at = fields.Datetime(readonly=True)
-    decided_by_id = fields.Many2one("res.users", readonly=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True, ondelete="restrict")
     decided_at = fields.Datetime(readonly=True)
     comment = fields.Text(readonly=True)
     evidence = fields.Json(
@@ -126,6 +128,7 @@ class SaleOrderReview(models.Model):
         "res.users",
         string="On Behalf Of",
         readonly=True,
+        ondelete="restrict",
         help="The reviewer a substitute decided for.",
     )
     round = fields.Integer(
@@ -145,6 +148,7 @@ class SaleOrderReview(models.Model):
         "attachment_id",
         string="Decision Documents",
         readonly=True,
+        ondelete="restrict",
         help="Documents given with the decision, e.g. the signed contract or a "
         "bank guarantee.",
     )
@@ -206,7 +210,7 @@ class SaleOrderReview(models.Model):
             ("state", "=", "pending"),
             ("pending_reviewer_ids", "in", self._deciders().ids),
         ]
-        return domain if (operator == "=") == value else ["!", *domain]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
 
     @api.depends("evidence", "state", "stage_id")
     def _compute_evidence_html(self):
@@ -228,20 +232,21 @@ class SaleOrderReview(models.Model):
                     "Review %(review)s was decided on %(date)s and cannot be "
                     "changed: decisions are kept as they were made.",
                     review=decided[0].display_name,
-                    date=decided[0].decided_at or decided[0].write_date,
+                    date=format_datetime(
+                        self.env, decided[0].decided_at or decided[0].write_date
+                    ),
                 )
             )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_except_decided(self):
-        if self.filtered(lambda review: review.state != "waiting"):
-            raise UserError(
-                self.env._(
-                    "Reviews that were requested or decided are part of the "
-                    "order's history and cannot be deleted."
-                )
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "Reviews are part of the history of the records they review and "
+                "cannot be deleted, not even before they are requested."
             )
+        )
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -360,13 +365,19 @@ class SaleOrderReview(models.Model):
             raise UserError(message)
 
     def _check_can_decide(self):
-        """Refuse users who may not decide; return {review: on behalf of}."""
+        """Refuse users who may not decide; return {review: on behalf of}.
+
+        Four-eyes holds for the user who decides and for the reviewer a
+        substitute decides for: neither may be the salesperson or the person
+        who submitted the record.
+        """
         user = self.env.user
         deciders = self._deciders(user)
         on_behalf = {}
         for review in self:
             record = review._get_record()
-            if user in record._review_owner_users() or user == review.submitted_by_id:
+            owners = record._review_owner_users() | review.submitted_by_id
+            if user in owners:
                 raise AccessError(
                     self.env._(
                         "You cannot decide review %(review)s: the salesperson and "
@@ -375,10 +386,24 @@ class SaleOrderReview(models.Model):
                         review=review.display_name,
                     )
                 )
-            if user in review.reviewer_user_ids:
+            reviewers = review.reviewer_user_ids - owners
+            if user in reviewers:
                 on_behalf[review] = self.env["res.users"]
+            elif reviewers & deciders:
+                on_behalf[review] = (reviewers & deciders)[:1]
             elif review.reviewer_user_ids & deciders:
-                on_behalf[review] = (review.reviewer_user_ids & deciders)[:1]
+                raise AccessError(
+                    self.env._(
+                        "You cannot decide review %(review)s on behalf of "
+                        "%(users)s: they are the salesperson or the person who "
+                        "submitted the record, who never review it themselves "
+                        "(four-eyes principle).",
+                        review=review.display_name,
+                        users=", ".join(
+                            (review.reviewer_user_ids & deciders).mapped("name")
+                        ),
+                    )
+                )
             else:
                 raise AccessError(
                     self.env._(
@@ -405,6 +430,7 @@ class SaleOrderReview(models.Model):
         """
         now = fields.Datetime.now()
         on_behalf = on_behalf or {}
+        attachments = self._decision_attachments(attachment_ids)
         by_record = defaultdict(lambda: self.browse())
         for review in self:
             by_record[review._get_record()] |= review
@@ -425,8 +451,8 @@ class SaleOrderReview(models.Model):
                         )
                     )
             for review in reviews:
-                attachments = self.env["ir.attachment"].browse(attachment_ids or [])
-                # sudo: the documents now belong to the review they justify.
+                # sudo: the decider's own documents (checked above) now belong
+                # to the review they justify, which the decider only reads.
                 attachments.sudo().write({"res_model": self._name, "res_id": review.id})
                 # sudo: reviewers only read reviews; the decision is written
                 # here after _check_can_decide verified who decides.
@@ -467,17 +493,19 @@ class SaleOrderReview(models.Model):
         """Request the reviews of one step: deadline, reminder, notices."""
         now = fields.Datetime.now()
         for review in self:
-            hours = review.stage_id.sla_hours
+            deadline = review._compute_deadline(now, review.stage_id.sla_hours)
             ratio = review.company_id.governance_review_reminder_ratio
             # sudo: the engine moves reviews on behalf of whoever triggered it.
             review.sudo().write(
                 {
                     "state": "pending",
                     "requested_at": now,
-                    "deadline": review._compute_deadline(now, hours),
+                    "deadline": deadline,
                     "remind_at": ratio
                     and 0 < ratio < 1
-                    and review._compute_deadline(now, hours * ratio),
+                    and review.stage_id._plan_reminder(
+                        now, deadline, ratio, review.company_id
+                    ),
                 }
             )
             review._schedule_activities()
@@ -489,17 +517,9 @@ class SaleOrderReview(models.Model):
         reviews.sudo().write({"state": "cancelled"})
 
     def _compute_deadline(self, start, hours):
-        """``start`` plus ``hours`` working hours of the company's calendar."""
+        """``start`` plus ``hours``, counted as the stage says."""
         self.ensure_one()
-        calendar = self.company_id.resource_calendar_id
-        deadline = False
-        if calendar:
-            deadline = calendar.plan_hours(
-                hours, pytz.utc.localize(start), compute_leaves=True
-            )
-        if not deadline:
-            return start + timedelta(hours=hours)
-        return deadline.astimezone(pytz.utc).replace(tzinfo=None)
+        return self.stage_id._plan_deadline(start, self.company_id, hours)
 
     def _activity_summary(self):
         self.ensure_one()
@@ -534,8 +554,9 @@ class SaleOrderReview(models.Model):
                     .activity_schedule(
                         activity_type_id=activity_type.id,
                         date_deadline=deadline,
-                        summary=review._activity_summary(),
-                        note=review.stage_id.name,
+                        # In the reviewer's language.
+                        summary=review.with_context(lang=user.lang)._activity_summary(),
+                        note=review.with_context(lang=user.lang).stage_id.name,
                         user_id=user.id,
                     )
                 )
@@ -553,12 +574,22 @@ class SaleOrderReview(models.Model):
         return users
 
     def _decision_token(self, user, action):
-        """Signed link token: this review, this user, this action, this deadline."""
+        """Signed link token: this review, user, action, deadline and reviewers.
+
+        Reassigning the review (new reviewers) or a new deadline voids the
+        links already sent; the link controller also refuses decided reviews.
+        """
         self.ensure_one()
         return hmac(
             self.env(su=True),
             "sale_order_governance-review-decision",
-            (self.id, user.id, action, str(self.deadline)),
+            (
+                self.id,
+                user.id,
+                action,
+                str(self.deadline),
+                sorted(self.sudo().reviewer_user_ids.ids),
+            ),
         )
 
     def _decision_url(self, user, action):
@@ -728,13 +759,16 @@ class SaleOrderReview(models.Model):
             ["reminded_at"],
         )
         for review in reviews:
+            users = review._notice_users()
+            lang, tz = self._governance_audience(users, review.company_id)
+            local = review.with_context(lang=lang)
             review._get_record()._review_post(
-                self.env._(
+                local.env._(
                     "Reminder: review %(stage)s is due on %(deadline)s.",
-                    stage=review.stage_id.name,
-                    deadline=review.deadline,
+                    stage=local.stage_id.name,
+                    deadline=self._governance_format_time(review.deadline, lang, tz),
                 ),
-                partners=review._notice_users().partner_id,
+                partners=users.partner_id,
             )
         return reviews
 
@@ -778,12 +812,14 @@ class SaleOrderReview(models.Model):
                         review.company_id
                     ).partner_id
                 partners |= escalation_partners[key]
+            # The note and the managers' digest say when, in the company's time.
+            audience = self._governance_audience(partners.user_ids, record.company_id)
             lines = Markup("").join(
                 Markup("<li>%s</li>")
                 % self.env._(
                     "%(stage)s: due %(deadline)s, reviewers %(users)s",
                     stage=review.stage_id.name,
-                    deadline=review.deadline,
+                    deadline=self._governance_format_time(review.deadline, *audience),
                     users=", ".join(review.reviewer_user_ids.mapped("name")),
                 )
                 for review in reviews

@@ -137,8 +137,8 @@ class SaleOrder(models.Model):
         store=True,
         readonly=True,
         aggregator="avg",
-        help="Working hours from the creation of the order to its first "
-        "submission for review.",
+        help="Working hours from the receipt of the customer's order to its "
+        "first submission for review.",
     )
     governance_shipment_days = fields.Float(
         string="Shipment Time (Working Days)",
@@ -146,7 +146,8 @@ class SaleOrder(models.Model):
         store=True,
         readonly=True,
         aggregator="avg",
-        help="Working days from the confirmation to the last delivery.",
+        help="Working days from the receipt of the customer's order to the last "
+        "delivery.",
     )
 
     def init(self):
@@ -260,17 +261,19 @@ class SaleOrder(models.Model):
                 (order.paid_date or fields.Datetime.now()) if paid else False
             )
 
-    @api.depends("submitted_date")
+    @api.depends("submitted_date", "governance_received_date")
     def _compute_governance_entry_hours(self):
         for order in self:
             order.governance_entry_hours = order._governance_work_hours(
-                order.create_date, order.submitted_date
+                order.governance_received_date or order.create_date,
+                order.submitted_date,
             )
 
-    @api.depends("delivered_date", "date_order", "state")
+    @api.depends("delivered_date", "governance_received_date", "state")
     def _compute_governance_shipment_days(self):
         for order in self:
-            start, end = order.date_order, order.delivered_date
+            start = order.governance_received_date or order.date_order
+            end = order.delivered_date
             calendar = order.company_id.resource_calendar_id
             if order.state != "sale" or not (start and end) or end <= start:
                 order.governance_shipment_days = 0.0
@@ -288,9 +291,10 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         res = super()._action_confirm()
         now = fields.Datetime.now()
-        for order in self.filtered(lambda order: not order.approved_date):
-            # sudo: bookkeeping of the engine; the salesperson confirms.
-            order.sudo().approved_date = now
+        # The engine's bookkeeping; the salesperson confirms.
+        self.filtered(lambda order: not order.approved_date)._governance_engine_write(
+            {"approved_date": now}
+        )
         return res
 
     # ------------------------------------------------------------
@@ -341,13 +345,13 @@ class SaleOrder(models.Model):
     def _review_submit(self):
         res = super()._review_submit()
         if not self.submitted_date:
-            # sudo: the engine's bookkeeping on the order, as review_state.
-            self.sudo().submitted_date = fields.Datetime.now()
+            # The engine's bookkeeping on the order, as review_state.
+            self._governance_engine_write({"submitted_date": fields.Datetime.now()})
         return res
 
     def _review_approved(self):
-        # sudo: the last reviewer may only read the order.
-        self.sudo().approved_date = fields.Datetime.now()
+        # The last reviewer may only read the order.
+        self._governance_engine_write({"approved_date": fields.Datetime.now()})
         return super()._review_approved()
 
     # ------------------------------------------------------------
@@ -511,8 +515,8 @@ class SaleOrder(models.Model):
     def _action_close(self):
         # sudo: closing is recorded by the add-on, whether a salesperson or
         # the cron closes; rights were checked by the caller.
+        self._governance_engine_write({"closed_date": fields.Datetime.now()})
         orders = self.sudo()
-        orders.write({"closed_date": fields.Datetime.now()})
         orders.action_lock()
         for order in self:
             order._review_post(
@@ -680,16 +684,18 @@ class SaleOrder(models.Model):
         orders = self.browse([row[0] for row in rows])
         for order in orders:
             user = order.user_id or order.create_uid
+            # In the salesperson's language and time zone.
+            local = order.with_context(lang=user.lang, tz=user.tz)
             # sudo: the cron schedules on behalf of the company.
-            order.sudo().activity_schedule(
+            local.sudo().activity_schedule(
                 "sale_order_governance.mail_activity_type_late_risk",
-                date_deadline=fields.Date.context_today(order),
-                summary=self.env._(
+                date_deadline=fields.Date.context_today(local),
+                summary=local.env._(
                     "Late risk: %(order)s is due on %(date)s",
                     order=order.name,
-                    date=format_date(self.env, order.commitment_date),
+                    date=format_date(local.env, order.commitment_date),
                 ),
-                note=self.env._(
+                note=local.env._(
                     "The goods of %(order)s are not ready for its committed "
                     "date. Check production and stock, or agree a new date "
                     "with the customer through a change request.",
@@ -697,7 +703,9 @@ class SaleOrder(models.Model):
                 ),
                 user_id=user.id,
             )
-        orders.sudo().write({"governance_late_risk_notified_at": fields.Datetime.now()})
+        orders._governance_engine_write(
+            {"governance_late_risk_notified_at": fields.Datetime.now()}
+        )
         return orders
 
     @api.model

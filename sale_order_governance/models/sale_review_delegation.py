@@ -3,6 +3,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+# Fields whose change gives a substitute reviews to decide.
+NOTIFIED_FIELDS = {"substitute_id", "date_from", "date_to", "active"}
+
 
 class SaleReviewDelegation(models.Model):
     """A reviewer's substitute for a period: both may decide meanwhile."""
@@ -59,52 +62,113 @@ class SaleReviewDelegation(models.Model):
     @api.constrains("substitute_id", "user_id")
     def _check_substitute(self):
         for delegation in self:
-            if delegation.substitute_id.share:
+            if delegation.substitute_id.share or delegation.user_id.share:
                 raise ValidationError(
-                    self.env._("A substitute must be an internal user.")
+                    self.env._("A reviewer and a substitute must be internal users.")
                 )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    # Who may delegate is checked here and not only by the record rules: the
+    # current user is who acts, even when a caller runs in sudo mode, and the
+    # rules cannot tell which reviewer a written ``user_id`` names.
+
+    @api.model
+    def _is_governance_manager(self):
+        return self.env.user.has_group("sale_order_governance.group_governance_manager")
+
+    def _check_delegator(self, user_ids, message=None):
+        """Refuse to delegate the reviews of anyone but the current user."""
+        if self._is_governance_manager():
+            return
+        if any(user_id != self.env.uid for user_id in user_ids):
+            raise AccessError(
+                message
+                or self.env._(
+                    "You can only delegate your own reviews; a governance "
+                    "manager can set a substitute for someone else."
+                )
+            )
+
+    def _check_own_delegations(self):
+        self._check_delegator(
+            self.user_id.ids,
+            self.env._(
+                "Only the reviewer who delegates, or a governance manager, can "
+                "change or delete a delegation. Ask %(users)s.",
+                users=", ".join(self.user_id.mapped("name")),
+            ),
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
-        manager = self.env.user.has_group(
-            "sale_order_governance.group_governance_manager"
-        )
-        for vals in vals_list:
-            if not manager and vals.get("user_id", self.env.uid) != self.env.uid:
-                raise AccessError(
-                    self.env._(
-                        "You can only delegate your own reviews; a governance "
-                        "manager can set a substitute for someone else."
-                    )
-                )
+        self._check_delegator([vals.get("user_id", self.env.uid) for vals in vals_list])
         delegations = super().create(vals_list)
         delegations._notify_substitutes()
         return delegations
 
+    def write(self, vals):
+        # The substitute reads the delegation but never changes who delegates,
+        # the dates or the substitute.
+        self._check_own_delegations()
+        if "user_id" in vals:
+            self._check_delegator([vals["user_id"]])
+        res = super().write(vals)
+        if NOTIFIED_FIELDS.intersection(vals):
+            self._notify_substitutes()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_by_delegator(self):
+        # Decisions made under the delegation keep who decided and on whose
+        # behalf (sale.order.review): deleting the delegation only ends it.
+        self._check_own_delegations()
+
     def _notify_substitutes(self):
         """Give substitutes the pending reviews that are now theirs too."""
         today = fields.Date.context_today(self)
-        for delegation in self.filtered(lambda d: d.date_from <= today <= d.date_to):
-            reviews = self.env["sale.order.review"].search(
-                [
-                    ("state", "=", "pending"),
-                    ("reviewer_user_ids", "in", delegation.user_id.ids),
-                ]
+        for delegation in self.filtered(
+            lambda d: d.active and d.date_from <= today <= d.date_to
+        ):
+            # sudo: every pending review of the reviewer, whoever delegates.
+            reviews = (
+                self.env["sale.order.review"]
+                .sudo()
+                .search(
+                    [
+                        ("state", "=", "pending"),
+                        ("reviewer_user_ids", "in", delegation.user_id.ids),
+                    ]
+                )
             )
             for review in reviews:
                 review._schedule_activities(delegation.substitute_id)
 
     @api.model
+    def _running(self, field, users, day):
+        """Delegations running on ``day`` whose ``field`` is one of ``users``."""
+        # sudo: who substitutes whom is needed whoever asks. active_test:
+        # record rules search in an inactive context; an archived delegation
+        # has ended.
+        return (
+            self.sudo()
+            .with_context(active_test=True)
+            .search(
+                [
+                    (field, "in", users.ids),
+                    ("date_from", "<=", day),
+                    ("date_to", ">=", day),
+                ]
+            )
+        )
+
+    @api.model
     def _delegators_of(self, user, day=None):
         """Reviewers whose reviews ``user`` may decide on ``day`` as substitute."""
         day = day or fields.Date.context_today(self)
-        delegations = self.sudo().search(
-            [
-                ("substitute_id", "=", user.id),
-                ("date_from", "<=", day),
-                ("date_to", ">=", day),
-            ]
-        )
+        delegations = self._running("substitute_id", user, day)
         delegators = delegations.user_id
         if "hr.leave" in self.env:
             # Time off validated in the Time Off app delegates to the
@@ -112,6 +176,7 @@ class SaleReviewDelegation(models.Model):
             leaves = (
                 self.env["hr.leave"]
                 .sudo()
+                .with_context(active_test=True)
                 .search(
                     [
                         ("state", "=", "validate"),
@@ -133,12 +198,6 @@ class SaleReviewDelegation(models.Model):
         """Active substitutes of ``users``: {user: substitutes}."""
         day = day or fields.Date.context_today(self)
         result = {user: self.env["res.users"] for user in users}
-        for delegation in self.sudo().search(
-            [
-                ("user_id", "in", users.ids),
-                ("date_from", "<=", day),
-                ("date_to", ">=", day),
-            ]
-        ):
+        for delegation in self._running("user_id", users, day):
             result[delegation.user_id] |= delegation.substitute_id
         return result

@@ -4,6 +4,13 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import datetime, dateutil, safe_eval, time
 
+from .governance_deadline import (
+    DEFAULT_SLA_MODE,
+    SLA_MODES,
+    plan_deadline,
+    working_share,
+)
+
 DEPARTMENTS = [
     ("sales", "Sales"),
     ("finance", "Finance"),
@@ -95,10 +102,22 @@ class SaleReviewStage(models.Model):
         help="Users who may decide the stage, in addition to the reviewer group.",
     )
     sla_hours = fields.Float(
-        string="Answer Within (Working Hours)",
+        string="Answer Within (Hours)",
         default=lambda self: self.env.company.governance_review_sla_hours or 24.0,
-        help="Deadline for the answer, counted in the company's working hours "
-        "from the moment the stage is requested.",
+        help="Deadline for the answer from the moment the stage is requested, "
+        "counted as the deadline mode says.",
+    )
+    sla_mode = fields.Selection(
+        SLA_MODES,
+        string="Deadline Counted In",
+        required=True,
+        default=DEFAULT_SLA_MODE,
+        help="Same Time, Next Working Day: every 24 hours is one working day of "
+        "the company's calendar at the same clock time (24 hours asked on Friday "
+        "at 16:00 are due on Monday at 16:00), the hours beyond are working "
+        "hours. Working Hours: hours of the calendar's working time only (24 "
+        "hours are three days on an 8-hour calendar). Calendar Hours: clock "
+        "hours, nights and weekends included.",
     )
     escalation_user_ids = fields.Many2many(
         "res.users",
@@ -197,8 +216,11 @@ class SaleReviewStage(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
-        if self.env["sale.order.review"].search_count(
-            [("stage_id", "in", self.ids)], limit=1
+        # sudo: reviews of every company and user keep the stage.
+        if (
+            self.env["sale.order.review"]
+            .sudo()
+            .search_count([("stage_id", "in", self.ids)], limit=1)
         ):
             raise ValidationError(
                 self.env._(
@@ -235,6 +257,25 @@ class SaleReviewStage(models.Model):
         return users.filtered(
             lambda user: not user.share and user.active and company in user.company_ids
         )
+
+    def _plan_deadline(self, start, company, hours=None):
+        """When an answer requested at ``start`` is due (naive UTC)."""
+        self.ensure_one()
+        return plan_deadline(
+            company.resource_calendar_id,
+            start,
+            self.sla_hours if hours is None else hours,
+            self.sla_mode,
+        )
+
+    def _plan_reminder(self, start, deadline, ratio, company):
+        """When ``ratio`` of the time to answer is used, counted as the
+        deadline is (working time, or clock time for calendar hours)."""
+        self.ensure_one()
+        calendar = company.resource_calendar_id
+        if self.sla_mode == "calendar_hours":
+            calendar = False
+        return working_share(calendar, start, deadline, ratio)
 
     def _get_escalation_users(self, company):
         self.ensure_one()

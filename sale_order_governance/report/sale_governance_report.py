@@ -38,7 +38,9 @@ class SaleGovernanceReport(models.Model):
     name = fields.Char(string="Order Reference", readonly=True)
     date = fields.Datetime(string="Order Date", readonly=True)
     received_date = fields.Datetime(
-        string="Received On", readonly=True, help="When the order was entered."
+        string="Received On",
+        readonly=True,
+        help="When the customer's order was received.",
     )
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
@@ -174,7 +176,8 @@ class SaleGovernanceReport(models.Model):
                    o.id AS order_id,
                    o.name AS name,
                    o.date_order AS date,
-                   o.create_date AS received_date,
+                   COALESCE(o.governance_received_date, o.create_date)
+                       AS received_date,
                    o.company_id AS company_id,
                    c.currency_id AS currency_id,
                    o.partner_id AS partner_id,
@@ -226,7 +229,9 @@ class SaleGovernanceReport(models.Model):
                        AS delivery_days,
                    EXTRACT(EPOCH FROM o.paid_date - o.delivered_date) / 86400.0
                        AS payment_days,
-                   EXTRACT(EPOCH FROM o.paid_date - o.create_date) / 86400.0
+                   EXTRACT(EPOCH FROM o.paid_date
+                                      - COALESCE(o.governance_received_date,
+                                                 o.create_date)) / 86400.0
                        AS cycle_days,
                    CASE WHEN o.submitted_date IS NOT NULL
                              AND o.approved_date IS NOT NULL

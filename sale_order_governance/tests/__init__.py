@@ -13,3 +13,13 @@ from . import test_credit_performance
 from . import test_review_performance
 from . import test_tracking
 from . import test_reports
+from . import test_oca_coexistence
+from . import test_stage_import_tier
+from . import test_change_request_terms
+from . import test_attack_requests
+from . import test_attack_credit
+from . import test_credit_concurrency
+from . import test_attack_http
+from . import test_deadlines
+from . import test_abnormal
+from . import test_documents

@@ -6,6 +6,11 @@ from odoo.tests import Form
 from .common import GovernanceCase
 
 
+def any_flag(*flags):
+    """The filter of a stage for requests with any of ``flags`` set."""
+    return str(["|"] * (len(flags) - 1) + [(flag, "=", True) for flag in flags])
+
+
 class RequestCase(GovernanceCase):
     """Confirmed orders with real stock, deliveries and invoices."""
 
@@ -37,6 +42,22 @@ class RequestCase(GovernanceCase):
         cls.reason = cls.env["sale.order.cancel.reason"].create(
             {"name": "Customer changed their mind"}
         )
+
+    @classmethod
+    def _create_change_stages(cls, *stages):
+        """Change-request stages, one per ``(name, reviewer, department,
+        domain, sequence)``."""
+        return [
+            cls._create_stage(
+                name,
+                user,
+                sequence,
+                department=department,
+                applies_to="change",
+                domain=domain,
+            )
+            for name, user, department, domain, sequence in stages
+        ]
 
     def _confirmed_order(self, lines=None, user=None):
         order = self._create_order(lines=lines, user=user)

@@ -7,28 +7,20 @@ in a company of their own, and deleted again when each test ends.
 """
 
 import threading
-import time
 import uuid
 from datetime import timedelta
 
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.service.model import retrying
-from odoo.tests import BaseCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
+
+from .concurrency_common import CommittingCase
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentWorkers(BaseCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        from odoo.modules.registry import Registry
-        from odoo.tests.common import get_db_name
-
-        cls.registry = Registry(get_db_name())
-
+class TestConcurrentWorkers(CommittingCase):
     def setUp(self):
         super().setUp()
         self.order_ids = []
@@ -36,11 +28,7 @@ class TestConcurrentWorkers(BaseCase):
         tag = uuid.uuid4().hex[:8]
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            # The shared stages would apply to this company too; set them aside
-            # for the test and put them back afterwards.
-            shared = env["sale.review.stage"].search([("company_id", "=", False)])
-            self.shared_stage_ids = shared.ids
-            shared.action_archive()
+            self._set_shared_stages_aside(env)
             company = env["res.company"].create({"name": f"Concurrency {tag}"})
             self.company_id = company.id
 
@@ -95,10 +83,7 @@ class TestConcurrentWorkers(BaseCase):
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
-            if self.order_ids:
-                cr.execute(
-                    SQL("DELETE FROM sale_order WHERE id IN %s", tuple(self.order_ids))
-                )
+            self._delete_orders(cr, self.order_ids)
             cr.execute(
                 SQL(
                     "DELETE FROM sale_review_stage WHERE id IN %s",
@@ -111,13 +96,7 @@ class TestConcurrentWorkers(BaseCase):
                     tuple(self.user_ids),
                 )
             )
-            if self.shared_stage_ids:
-                cr.execute(
-                    SQL(
-                        "UPDATE sale_review_stage SET active = TRUE WHERE id IN %s",
-                        tuple(self.shared_stage_ids),
-                    )
-                )
+            self._restore_shared_stages(cr)
         self.registry.clear_cache()
 
     def _create_submitted_order(self):
@@ -158,54 +137,20 @@ class TestConcurrentWorkers(BaseCase):
             review_a = reviews.filtered(lambda r: r.stage_id.id == self.stage_a).id
             review_b = reviews.filtered(lambda r: r.stage_id.id == self.stage_b).id
 
-        first_locked = threading.Event()
-        second_started = threading.Event()
-        attempts = {"a": 0, "b": 0}
-        errors = []
+        def reviewer(uid, review_id):
+            return (
+                lambda cr: api.Environment(cr, uid, {"tracking_disable": True}),
+                lambda env: env["sale.order.review"].browse(review_id).action_approve(),
+            )
 
-        def approve(key, uid, review_id, before_commit=None, before_approve=None):
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, uid, {"tracking_disable": True})
-                    if before_approve:
-                        before_approve(env)
-
-                    def attempt():
-                        attempts[key] += 1
-                        env["sale.order.review"].browse(review_id).action_approve()
-                        if before_commit:
-                            before_commit()
-
-                    retrying(attempt, env)
-            except Exception as error:  # noqa: BLE001 - reported to the main thread
-                errors.append(error)
-
-        def hold_the_lock():
-            first_locked.set()
-            second_started.wait(10)
-            time.sleep(0.5)  # the second reviewer decides meanwhile
-
-        def take_snapshot_then_go(env):
-            first_locked.wait(10)
-            env.cr.execute("SELECT 1")  # the transaction's snapshot starts here
-            second_started.set()
-
-        thread_a = threading.Thread(
-            target=approve,
-            args=("a", self.reviewer_a.id, review_a, hold_the_lock, None),
+        attempts, errors = self._race_workers(
+            reviewer(self.reviewer_a.id, review_a),
+            reviewer(self.reviewer_b.id, review_b),
         )
-        thread_b = threading.Thread(
-            target=approve,
-            args=("b", self.reviewer_b.id, review_b, None, take_snapshot_then_go),
-        )
-        thread_a.start()
-        thread_b.start()
-        thread_a.join(60)
-        thread_b.join(60)
         self.assertFalse(errors, errors)
         # Neither approval waited for the other nor was retried: the later
         # commit looked at the order again and moved it on.
-        self.assertEqual(attempts, {"a": 1, "b": 1})
+        self.assertEqual(attempts, {"first": 1, "second": 1})
 
         with self.registry.cursor() as cr:
             reviews = self._reviews(cr, order_id)

@@ -297,6 +297,7 @@ class TestNoticesAndBulk(ReviewerCase):
 
     def test_reminder_once_at_three_quarters(self):
         self.company.resource_calendar_id = self._utc_office_calendar()
+        self.stage_sales.sla_mode = "working_hours"
         with freeze_time("2026-11-23 08:00:00"):
             order = self._submitted()
             decided = self._submitted()
@@ -339,14 +340,24 @@ class TestNoticesAndBulk(ReviewerCase):
 
     def test_decision_documents_are_kept(self):
         order = self._submitted()
-        attachment = self.env["ir.attachment"].create(
-            {"name": "guarantee.pdf", "datas": base64.b64encode(b"%PDF-1.4 guarantee")}
-        )
         action = order.with_user(self.sales_manager).action_review_approve()
         self.assertTrue(action)
         finance = self._pending(order).filtered(lambda r: r.department == "finance")
         wizard = self.env["sale.order.review.decision"].browse(
             finance.with_user(self.finance_user).action_open_approve_wizard()["res_id"]
+        )
+        # Uploaded in the wizard, as the many2many_binary widget does.
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.finance_user)
+            .create(
+                {
+                    "name": "guarantee.pdf",
+                    "datas": base64.b64encode(b"%PDF-1.4 guarantee"),
+                    "res_model": wizard._name,
+                    "res_id": wizard.id,
+                }
+            )
         )
         wizard.write({"attachment_ids": [Command.set(attachment.ids)]})
         wizard.with_user(self.finance_user).action_confirm_decision()
@@ -363,8 +374,17 @@ class TestDecisionLinks(HttpCase, ReviewerCase):
     def test_approve_link(self):
         order = self._submitted()
         review = self._pending(order)
+        link = self._link(review, self.sales_manager, "approve")
         self.authenticate("gov_sales_manager", "gov_sales_manager")
-        response = self.url_open(self._link(review, self.sales_manager, "approve"))
+        form = self.url_open(link)
+        self.assertEqual(form.status_code, 200)
+        self.assertIn("Confirm the approval", form.text)
+        self.assertEqual(review.state, "pending", "opening the link decides nothing")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        response = self.url_open(
+            link.split("?")[0],
+            data={"token": link.split("token=")[1], "csrf_token": csrf},
+        )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(review.state, "approved")
         self.assertEqual(review.decided_by_id, self.sales_manager)

@@ -23,6 +23,7 @@ class TestReviewSla(GovernanceCase):
             cls.sales_manager,
             10,
             sla_hours=24,
+            sla_mode="working_hours",
             escalation_user_ids=[Command.set(cls.general_manager.ids)],
         )
 

@@ -41,7 +41,9 @@ class SaleOrderReviewDecision(models.TransientModel):
 
     def action_confirm_decision(self):
         self.ensure_one()
-        attachments = self.attachment_ids.ids
+        # sudo: every document given, also one the user may not read, is
+        # judged by the decision, which refuses what is not the user's own.
+        attachments = self.sudo().attachment_ids.ids
         if self.decision == "reject":
             self.review_ids.action_reject(self.comment, attachments)
         elif self.decision == "changes":
