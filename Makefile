@@ -67,7 +67,7 @@ help:
 	@echo "make test   - run the test suite on a throw-away database"
 	@echo "make lint   - ruff and pylint-odoo"
 	@echo "make i18n   - export the terms and merge them into i18n/*.po"
-	@echo "make bench  - run the benchmarks (P1-P6) on databases of their own"
+	@echo "make bench  - run the benchmarks (P1-P6, load) on databases of their own"
 
 # --- Debian packages: build headers for Odoo's requirements, Chromium for tours -----
 SYSTEM_PACKAGES := libpq-dev libldap2-dev libsasl2-dev chromium curl file unzip
@@ -215,22 +215,31 @@ i18n: template
 	  --stop-after-init --log-level=warn; \
 	$(VENV)/bin/python tools/i18n_sync.py $(ADDON) $(CACHE_DIR)/$$db.pot $(I18N_LANGS)
 
-# Benchmarks: a database with the add-on for P1-P5, another one for P6.
+# Benchmarks: a database with the add-on for P1-P5 (and a vanilla copy of
+# the template for P1/P1b), its copy for the load benchmark, another one for
+# P6. Every database is dropped at the end, also after a failure.
 BENCH_DB ?= sog_bench_run
-BENCH_SCRIPTS := bench_confirm bench_my_reviews bench_escalation bench_credit_exposure bench_kpi_pivot
+BENCH_SCRIPTS := bench_my_reviews bench_escalation bench_credit_exposure bench_kpi_pivot
+BENCH_ARGS := --config $(ODOO_CONF)
 bench: template
 	@$(PSQL_ENV) dropdb --if-exists $(BENCH_DB); rm -rf $(DATA_DIR)/filestore/$(BENCH_DB)
-	@$(PSQL_ENV) createdb -T $(TEMPLATE_DB) $(BENCH_DB)
-	@if [ -d $(DATA_DIR)/filestore/$(TEMPLATE_DB) ]; then \
-	  cp -a $(DATA_DIR)/filestore/$(TEMPLATE_DB) $(DATA_DIR)/filestore/$(BENCH_DB); fi
-	@$(ODOO_BIN) -d $(BENCH_DB) -i $(ADDON) --without-demo=all --stop-after-init --log-level=warn
-	@for script in $(BENCH_SCRIPTS); do \
-	  $(VENV)/bin/python benchmarks/$$script.py --database $(BENCH_DB) --config $(ODOO_CONF) || exit 1; \
-	done
-	@$(VENV)/bin/python benchmarks/bench_install.py --database $(BENCH_DB)_install \
-	  --config $(ODOO_CONF) --template $(TEMPLATE_DB) --odoo-bin $(ODOO_DIR)/odoo-bin \
+	@trap '$(PSQL_ENV) dropdb --if-exists --force $(BENCH_DB); \
+	  rm -rf $(DATA_DIR)/filestore/$(BENCH_DB)' EXIT; \
+	$(PSQL_ENV) createdb -T $(TEMPLATE_DB) $(BENCH_DB); \
+	if [ -d $(DATA_DIR)/filestore/$(TEMPLATE_DB) ]; then \
+	  cp -a $(DATA_DIR)/filestore/$(TEMPLATE_DB) $(DATA_DIR)/filestore/$(BENCH_DB); fi; \
+	$(ODOO_BIN) -d $(BENCH_DB) -i $(ADDON) --without-demo=all --stop-after-init \
+	  --log-level=warn; \
+	$(VENV)/bin/python benchmarks/bench_confirm.py --database $(BENCH_DB) $(BENCH_ARGS) \
+	  --vanilla-database $(BENCH_DB)_vanilla --template $(TEMPLATE_DB); \
+	for script in $(BENCH_SCRIPTS); do \
+	  $(VENV)/bin/python benchmarks/$$script.py --database $(BENCH_DB) $(BENCH_ARGS); \
+	done; \
+	$(VENV)/bin/python benchmarks/bench_load.py --database $(BENCH_DB)_load \
+	  --source $(BENCH_DB) $(BENCH_ARGS) --odoo-bin $(ODOO_DIR)/odoo-bin; \
+	$(VENV)/bin/python benchmarks/bench_install.py --database $(BENCH_DB)_install \
+	  $(BENCH_ARGS) --template $(TEMPLATE_DB) --odoo-bin $(ODOO_DIR)/odoo-bin \
 	  --recreate --drop
-	@$(PSQL_ENV) dropdb --if-exists $(BENCH_DB); rm -rf $(DATA_DIR)/filestore/$(BENCH_DB)
 
 clean-dbs:
 	@for db in $$($(PSQL_ENV) psql -lqt | cut -d'|' -f1 | grep -oE 'sog_test_[0-9a-z_]+'); do \

@@ -12,8 +12,8 @@ years before installing the add-on would be:
 * for 1 in 3 confirmed orders a transfer to the customer with its move,
   done (4 in 5) or reserved, the others without a transfer.
 
-The two parts of the ``pre_init_hook`` are first timed apart, in a
-transaction rolled back (they are part of the install figure).
+The ``pre_init_hook`` is first timed alone, in a transaction rolled back
+(it is part of the install figure).
 
 Then it times, with the virtualenv's Odoo, as separate processes:
 
@@ -23,7 +23,8 @@ Then it times, with the virtualenv's Odoo, as separate processes:
 
 and checks that every order got its stage.  The database is the benchmark's
 own: it is dropped and recreated with ``--recreate``, never otherwise, and
-dropped at the end with ``--drop``.
+dropped at the end with ``--drop`` (also after a failure; this process's
+own connections are closed first, then any other is ended).
 
     python benchmarks/bench_install.py --database sog_bench_install --recreate
 """
@@ -109,8 +110,7 @@ def create_database(args, data_dir):
                 f"{args.database} exists: give --recreate to drop it (only a "
                 "database of this benchmark)"
             )
-        subprocess.run(["dropdb", args.database], check=True)
-        shutil.rmtree(os.path.join(data_dir, "filestore", args.database), True)
+        drop_database(args.database, data_dir)
     subprocess.run(["createdb", "-T", template, args.database], check=True)
     source = os.path.join(data_dir, "filestore", template)
     if os.path.isdir(source):
@@ -120,7 +120,6 @@ def create_database(args, data_dir):
 
 def generate(args):
     """Customer, product and salesperson by the ORM; the volume by SQL."""
-    import odoo
     from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
     from odoo.tools import SQL
@@ -279,28 +278,44 @@ def generate(args):
         cr._cnx.autocommit = False
         common.report("VACUUM ANALYZE", time.perf_counter() - start, "s")
     hook_breakdown(registry)
-    odoo.modules.registry.Registry.delete(args.database)
+    close_connections(args.database)
+
+
+def close_connections(database):
+    """Forget the registry and close this process's connections to it."""
+    import odoo
+
+    odoo.modules.registry.Registry.delete(database)
+    odoo.sql_db.close_db(database)
+
+
+def drop_database(database, data_dir):
+    close_connections(database)
+    subprocess.run(["dropdb", "--if-exists", "--force", database], check=True)
+    shutil.rmtree(os.path.join(data_dir, "filestore", database), True)
 
 
 def hook_breakdown(registry):
-    """The two parts of the pre_init_hook, timed apart and rolled back."""
+    """The pre_init_hook alone, timed in a transaction rolled back."""
     from odoo import SUPERUSER_ID, api
 
     from odoo.addons.sale_order_governance import hooks
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        for label, func in (
-            ("pre_init_hook: review_state (rolled back)", hooks._init_review_state),
-            ("pre_init_hook: tracking columns (rolled back)", hooks._init_tracking),
-        ):
-            start = time.perf_counter()
-            func(env)
-            common.report(label, time.perf_counter() - start, "s")
+        start = time.perf_counter()
+        hooks.pre_init_hook(env)
+        common.report(
+            "pre_init_hook: review_state and tracking columns (rolled back)",
+            time.perf_counter() - start,
+            "s",
+        )
         cr.rollback()
 
 
-def run_odoo(args, option, label):
+def odoo_command(args, *options):
+    """``odoo-bin`` of the virtualenv on ``args.database`` with ``options``;
+    with an option (install, upgrade), it stops once done."""
     command = [
         sys.executable,
         args.odoo_bin,
@@ -308,13 +323,17 @@ def run_odoo(args, option, label):
         args.config,
         "-d",
         args.database,
-        option,
-        ADDON,
-        "--stop-after-init",
-        "--without-demo=all",
-        "--log-level=warn",
-        "--max-cron-threads=0",
+        *options,
     ]
+    if options:
+        command += ["--stop-after-init", "--without-demo=all"]
+    return command
+
+
+def run_odoo(args, option, label):
+    command = odoo_command(
+        args, option, ADDON, "--log-level=warn", "--max-cron-threads=0"
+    )
     start = time.perf_counter()
     result = subprocess.run(command, check=False, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
@@ -333,12 +352,21 @@ def main():
     args = common.parse_args(__doc__.splitlines()[0], configure)
     import odoo
 
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    common.configure_odoo(args)
     data_dir = odoo.tools.config["data_dir"]
     common.section(f"P6 install and upgrade: {args.orders} orders in {args.database}")
     template = create_database(args, data_dir)
-    common.report("template database", template)
-    generate(args)
+    try:
+        common.report("template database", template)
+        generate(args)
+        measure(args)
+    finally:
+        if args.drop:
+            drop_database(args.database, data_dir)
+            common.report(f"{args.database} dropped", "yes")
+
+
+def measure(args):
     run_odoo(args, "-i", f"install {ADDON}")
     stages = psql(
         args.database,
@@ -355,9 +383,6 @@ def main():
     )
     common.report("orders without a stage", missing, goal=0)
     run_odoo(args, "-u", f"upgrade {ADDON}")
-    if args.drop:
-        subprocess.run(["dropdb", args.database], check=True)
-        shutil.rmtree(os.path.join(data_dir, "filestore", args.database), True)
 
 
 if __name__ == "__main__":

@@ -268,7 +268,7 @@ def measure(env, manager, args, label):
         rows = reviews.read_group(
             [],
             ["hours_taken:avg", "on_time_rate:avg"],
-            ["requested_at:month", "department", "is_late"],
+            ["request_date:month", "department", "is_late"],
             lazy=False,
         )
         counts["reviews"] = sum(row["__count"] for row in rows)
@@ -277,7 +277,7 @@ def measure(env, manager, args, label):
         reviews.read_group(
             [],
             ["hours_taken:avg"],
-            ["requested_at:month", "department", "governance_stage"],
+            ["request_date:month", "department", "governance_stage"],
             lazy=False,
         )
 
@@ -309,14 +309,16 @@ def measure(env, manager, args, label):
     common.report("sale.report month x team x status (Odoo)", vanilla, "ms")
     common.report("ratio governance / sale.report", gov / vanilla, "x")
     common.report(
-        "sale.review.report month x department x late",
+        "P5b sale.review.report month x department x late",
         common.median_ms(samples["reviews"]),
         "ms",
+        goal=GOAL_MS,
     )
     common.report(
-        "sale.review.report month x department x order stage",
+        "P5b sale.review.report month x department x order stage",
         common.median_ms(samples["reviews x stage"]),
         "ms",
+        goal=GOAL_MS,
     )
     common.report(
         "Order KPIs as it opens (this month, day x stage)",

@@ -21,7 +21,6 @@ DEFAULT_CONFIG = os.environ.get(
     "ODOO_RC",
     os.path.expanduser("~/.cache/sale_order_governance/odoo.conf"),
 )
-GOVERNANCE_MODULE = "odoo.addons.sale_order_governance."
 
 
 # ----------------------------------------------------------------------------
@@ -43,23 +42,41 @@ def parse_args(description, configure=None):
     return parser.parse_args()
 
 
-@contextlib.contextmanager
-def odoo_env(args):
-    """Yield a superuser environment on a cursor that is ALWAYS rolled back."""
+_CONFIGURED = []
+
+
+def configure_odoo(args):
+    """Read the Odoo configuration once per process."""
     import odoo
+
+    if not _CONFIGURED:
+        odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+        _CONFIGURED.append(args.config)
+
+
+@contextlib.contextmanager
+def odoo_env(args, database=None, governed=True):
+    """Yield a superuser environment on a cursor that is ALWAYS rolled back.
+
+    ``database`` defaults to ``args.database``; ``governed=False`` for a
+    database without the add-on (vanilla Odoo).
+    """
     from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    registry = Registry(args.database)
-    if "sale.order.review" not in registry:
-        sys.exit(f"sale_order_governance is not installed in {args.database}")
+    database = database or args.database
+    configure_odoo(args)
+    registry = Registry(database)
+    if governed and "sale.order.review" not in registry:
+        sys.exit(f"sale_order_governance is not installed in {database}")
+    if not governed and "sale.order.review" in registry:
+        sys.exit(f"{database} has sale_order_governance: it is not vanilla Odoo")
     cr = registry.cursor()
     try:
         yield api.Environment(cr, SUPERUSER_ID, {"tz": "UTC"})
     except (psycopg2.errors.UndefinedColumn, psycopg2.errors.UndefinedTable):
         print(
-            f"\nThe schema of {args.database} is older than the add-on's code: "
+            f"\nThe schema of {database} is older than the add-on's code: "
             "update it first (odoo-bin -u sale_order_governance).",
             file=sys.stderr,
         )
@@ -143,7 +160,7 @@ def measure_interleaved(env, variants, repeat, warmup=3):
 
     def run(variant):
         # A variant is a callable, or (callable, context factory): the context
-        # (e.g. parent_implementation) is entered outside the timed span.
+        # is entered outside the timed span.
         func, around = variant if isinstance(variant, tuple) else (variant, None)
         if around is None:
             return run_once(env, func)
@@ -169,57 +186,6 @@ def count_queries(cr):
         yield counter
     finally:
         counter[0] = cr.sql_log_count - start
-
-
-@contextlib.contextmanager
-def parent_implementation(env):
-    """Temporarily bypass every method override of the add-on.
-
-    Each method the add-on overrides on any model is replaced, on the
-    registry class of that model, by the implementation found below the
-    add-on in the MRO: the code runs exactly as Odoo without the add-on
-    (the add-on's fields stay).  Used to time "pure" vanilla Odoo in the same
-    database and the same run.  Restored on exit.
-    """
-    patched = []
-    try:
-        for model_name in env.registry:
-            cls = type(env[model_name])
-            mro = cls.__mro__
-            names = {
-                name
-                for klass in mro
-                if klass.__module__.startswith(GOVERNANCE_MODULE)
-                for name, member in vars(klass).items()
-                if callable(member) and not name.startswith("__")
-            }
-            for name in sorted(names):
-                owners = [klass for klass in mro[1:] if name in vars(klass)]
-                parent = next(
-                    (
-                        k
-                        for k in owners
-                        if not k.__module__.startswith(GOVERNANCE_MODULE)
-                    ),
-                    None,
-                )
-                if parent is None:
-                    continue  # a method of the add-on only, not an override
-                above = owners[: owners.index(parent)]
-                if not all(k.__module__.startswith(GOVERNANCE_MODULE) for k in above):
-                    raise RuntimeError(
-                        f"{model_name}.{name}: another module overrides it above the "
-                        "add-on; cannot isolate the parent implementation."
-                    )
-                patched.append((cls, name, vars(cls).get(name)))
-                setattr(cls, name, vars(parent)[name])
-        yield [f"{cls._name}.{name}" for cls, name, _original in patched]
-    finally:
-        for cls, name, original in reversed(patched):
-            if original is None:
-                delattr(cls, name)
-            else:
-                setattr(cls, name, original)
 
 
 def explain(env, sql):
@@ -268,6 +234,30 @@ def create_user(env, key, name, groups):
     )
 
 
+def create_stocked_products(env, names, quantity=100000.0, **vals):
+    """Storable products (one per name, list prices 100, 101, ...) in stock."""
+    products = env["product.product"].create(
+        [
+            {
+                "name": name,
+                "type": "consu",
+                "is_storable": True,
+                "list_price": 100.0 + i,
+                **vals,
+            }
+            for i, name in enumerate(names)
+        ]
+    )
+    stock = (
+        env["stock.warehouse"]
+        .search([("company_id", "=", env.company.id)], limit=1)
+        .lot_stock_id
+    )
+    for product in products:
+        env["stock.quant"]._update_available_quantity(product, stock, quantity)
+    return products
+
+
 def create_customer(env):
     return env["res.partner"].create({"name": BENCH_CUSTOMER})
 
@@ -308,19 +298,21 @@ def generate_orders(env, count, partner, user, state="draft"):
 
     env.flush_all()
     company = env.company
+    # Without the add-on (vanilla database) there is no review state.
+    governed = "review_state" in env["sale.order"]._fields
     rows = env.execute_query(
         SQL(
             """
             INSERT INTO sale_order (
                 name, company_id, partner_id, partner_invoice_id,
                 partner_shipping_id, user_id, currency_id, pricelist_id,
-                date_order, picking_policy, state, review_state,
+                date_order, picking_policy, state %(review_column)s,
                 amount_untaxed, amount_tax, amount_total,
                 create_uid, write_uid, create_date, write_date)
             SELECT %(prefix)s || lpad(g::text, 8, '0'), %(company)s, %(partner)s,
                    %(partner)s, %(partner)s, %(user)s, %(currency)s, NULL,
                    now() - make_interval(mins => (%(count)s - g) * 5),
-                   'direct', %(state)s, 'in_review',
+                   'direct', %(state)s %(review_value)s,
                    1000 + mod(g, 9000), 0, 1000 + mod(g, 9000),
                    %(user)s, %(user)s, now(), now()
               FROM generate_series(1, %(count)s) AS g
@@ -334,6 +326,8 @@ def generate_orders(env, count, partner, user, state="draft"):
             currency=company.currency_id.id,
             count=count,
             state=state,
+            review_column=SQL(", review_state" if governed else ""),
+            review_value=SQL(", 'in_review'" if governed else ""),
         )
     )
     ids = sorted(row[0] for row in rows)
@@ -379,14 +373,20 @@ def generate_reviews(
             )
             INSERT INTO sale_order_review (
                 res_model, res_id, order_id, stage_id, department, sequence,
-                state, submitted_by_id, requested_at, deadline, is_overdue,
+                state, submitted_by_id, requested_at, request_date,
+                order_governance_stage, deadline, is_overdue,
                 decided_by_id, decided_at, evidence, company_id, user_id,
                 create_uid, write_uid, create_date, write_date)
             SELECT 'sale.order', order_id, order_id,
                    (%(stage_ids)s::int[])[s + 1],
                    (%(departments)s::varchar[])[s + 1],
                    (%(sequences)s::int[])[s + 1],
-                   st.state, %(uid)s, %(requested)s, %(deadline)s, FALSE,
+                   st.state, %(uid)s, %(requested)s,
+                   ((%(requested)s)::timestamp AT TIME ZONE 'UTC'
+                                                AT TIME ZONE %(tz)s)::date,
+                   (SELECT o.governance_stage FROM sale_order o
+                     WHERE o.id = src.order_id),
+                   %(deadline)s, FALSE,
                    CASE WHEN st.state IN ('approved', 'rejected')
                         THEN %(uid)s END,
                    CASE WHEN st.state IN ('approved', 'rejected')
@@ -409,6 +409,7 @@ def generate_reviews(
             requested=SQL(requested_sql),
             deadline=SQL(deadline_sql),
             evidence=SQL(evidence_sql),
+            tz=env.company.resource_calendar_id.tz or "UTC",
             company=env.company.id,
         )
     )

@@ -12,12 +12,14 @@ from . import sale_governance_required_field
 from . import sale_governance_document_rule
 from . import sale_review_stage
 from . import sale_order_review
+from . import review_mixin_advance
 from . import sale_order_review_access
 from . import sale_order_review_wording
 from . import sale_review_delegation
 from . import res_users
 from . import sale_order
 from . import sale_order_line
+from . import sale_order_mail
 from . import sale_order_change
 from . import sale_order_guard
 from . import sale_order_change_request
@@ -29,6 +31,7 @@ from . import sale_order_cancel_reason
 from . import sale_order_cancel_request
 from . import payment_transaction
 from . import credit_exposure_mixin
+from . import sale_credit_exposure
 from . import res_partner_credit
 from . import sale_credit_decision
 from . import res_partner_risk

@@ -27,25 +27,14 @@ class AccountMoveLine(models.Model):
 
     def init(self):
         res = super().init()
-        # Open items (residual left) of one partner: the receivables of its
-        # credit exposure, read from the index alone once the table is
-        # vacuumed. Lines of non-reconcilable accounts (income, taxes) have no
-        # residual and stay out of this small index. The currency is part of
-        # the key: the sums per partner and currency stream out of the index
-        # in order, without hashing every open item (this index replaces the
-        # former one keyed on the partner and company only).
+        # The open receivables are in the running totals of the credit
+        # exposure (sale_credit_exposure_totals.py): the covering indexes the
+        # exposure used to scan are gone.
         self.env.cr.execute(
             SQL(
                 "DROP INDEX IF EXISTS account_move_line_governance_credit_open_idx;"
-                " CREATE INDEX IF NOT EXISTS"
+                " DROP INDEX IF EXISTS"
                 " account_move_line_governance_credit_residual_idx"
-                " ON account_move_line (partner_id, company_id, currency_id)"
-                " INCLUDE (account_id, amount_residual, amount_residual_currency,"
-                " date_maturity)"
-                " WHERE parent_state = 'posted'"
-                " AND (reconciled IS NULL OR reconciled = false"
-                " OR reconciled IS NOT true)"
-                " AND (amount_residual != 0 OR amount_residual_currency != 0)"
             )
         )
         return res

@@ -286,12 +286,14 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
             )
         return reviews
 
-    def _review_lock(self):
+    def _review_lock(self, log_conflict=True):
         """Serialise review changes of these records across transactions.
 
         A no-op UPDATE takes the row lock and makes any concurrent transaction
         that touches the same rows fail with a serialization error (retried by
         Odoo) instead of working on a stale picture of the reviews.
+        ``log_conflict=False`` for callers that expect the conflict and look
+        again themselves.
         """
         if self.ids:
             self.env.cr.execute(
@@ -299,7 +301,8 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
                     "UPDATE %s SET write_date = write_date WHERE id IN %s",
                     SQL.identifier(self._table),
                     tuple(self.ids),
-                )
+                ),
+                log_exceptions=log_conflict,
             )
 
     def _review_applicable_stages(self):

@@ -114,11 +114,14 @@ class SaleOrder(models.Model):
             )
         )
         earlier._credit_refresh()
-        convert = self.env["res.partner"]._credit_converter(
+        convert = self.env["sale.credit.exposure"]._converter(
             company, fields.Date.context_today(self)
         )
         return sum(
-            convert(other.currency_id.id, other._credit_open_amount())
+            convert(
+                other.currency_id.id,
+                self.env["sale.credit.exposure"]._order_open_amount(other),
+            )
             if other.state == "cancel"
             else other.credit_exposure_order
             for other in earlier

@@ -1,6 +1,7 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
+from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -14,6 +15,19 @@ _lt = LazyTranslate(__name__)
 
 # Order fields whose change sends a submitted order back through review.
 REVIEW_RELEVANT_FIELDS = {"order_line", *GOVERNED_ORDER_FIELDS}
+
+
+class BlockingReason(NamedTuple):
+    """Why an order may not be confirmed: one translated sentence.
+
+    ``kind`` names the rule (``review``, ``credit``, ...); ``own_banner``
+    says the order form shows it in a banner of its own (credit control),
+    not among the reasons of ``governance_blocking_reason``.
+    """
+
+    kind: str
+    message: str
+    own_banner: bool = False
 
 
 class SaleOrder(models.Model):
@@ -66,12 +80,15 @@ class SaleOrder(models.Model):
     @api.depends("state", "review_state", "order_line", "partner_id")
     def _compute_governance_blocking_reason(self):
         for order in self:
-            reasons = (
-                order._governance_blocking_reasons()
+            items = (
+                order._governance_blocking_reason_items()
                 if order.state in ("draft", "sent")
                 else []
             )
-            order.governance_blocking_reason = "\n".join(reasons) or False
+            order.governance_blocking_reason = (
+                "\n".join(item.message for item in items if not item.own_banner)
+                or False
+            )
 
     # ------------------------------------------------------------
     # CRUD
@@ -148,7 +165,22 @@ class SaleOrder(models.Model):
         Reads stored data only (never the current user), so it answers the
         same for a salesperson, a portal customer, a payment or a cron.
         """
+        return [item.message for item in self._governance_blocking_reason_items()]
+
+    def _governance_blocking_reason_items(self):
+        """The reasons of :meth:`_governance_blocking_reasons`, structured.
+
+        A list of :class:`BlockingReason`; each rule of the gate adds its own.
+        """
         self.ensure_one()
+        return [
+            BlockingReason("review", message)
+            for message in self._governance_review_reasons()
+        ]
+
+    def _governance_review_reasons(self):
+        """The review engine's reasons: not submitted, in review, rejected,
+        changed after its approval."""
         if self.state == "sale":
             return []
         if self.review_state == "approved":
@@ -449,24 +481,16 @@ class SaleOrder(models.Model):
         }
 
     def _review_receivable_figures(self):
-        """Receivable due and overdue of the commercial partner, in this company."""
-        partner = self.partner_id.commercial_partner_id
-        today = fields.Date.context_today(self)
-        domain = [
-            ("partner_id", "child_of", partner.id),
-            ("company_id", "=", self.company_id.id),
-            ("account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-        ]
-        lines = self.env["account.move.line"]
-        [(due,)] = lines._read_group(domain, [], ["amount_residual:sum"])
-        [(overdue, oldest)] = lines._read_group(
-            domain + [("date_maturity", "<", today)],
-            [],
-            ["amount_residual:sum", "date_maturity:min"],
+        """Open receivables, overdue amount and oldest overdue days of the
+        customer in this company: the figures of its credit exposure
+        (``sale.credit.exposure``)."""
+        # sudo: the figures come from accounting, whoever reviews the order.
+        order = self.sudo()
+        return (
+            order.credit_exposure_receivable,
+            order.credit_overdue_amount,
+            order.credit_overdue_days,
         )
-        return due or 0.0, overdue or 0.0, (today - oldest).days if oldest else 0
 
     def _review_discount_figures(self):
         lines = self.order_line.filtered(

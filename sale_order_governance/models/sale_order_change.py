@@ -314,14 +314,6 @@ class SaleOrder(models.Model):
                     )
                 )
 
-    def _governance_credit_exposure(self):
-        """The customer's credit exposure in company currency, as known now."""
-        self.ensure_one()
-        if "credit_exposure" in self._fields:
-            return self.credit_exposure
-        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
-        return partner.credit + partner.credit_to_invoice
-
     def _review_evidence_labels(self):
         labels = super()._review_evidence_labels()
         labels.update(

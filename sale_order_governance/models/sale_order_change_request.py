@@ -223,7 +223,8 @@ class SaleOrderChangeRequest(models.Model):
             if not order:
                 request.credit_exposure = request.new_credit_exposure = 0.0
                 continue
-            exposure = order._governance_credit_exposure()
+            # The customer's exposure with this order (sale.credit.exposure).
+            exposure = order.credit_exposure
             request.credit_exposure = exposure
             request.new_credit_exposure = (
                 exposure + request._delta_in_company_currency()

@@ -9,6 +9,7 @@ from odoo.tools.sql import create_index
 from odoo.tools.translate import LazyTranslate
 
 from .sale_credit_decision import credit_today
+from .sale_order import BlockingReason
 
 _lt = LazyTranslate(__name__)
 
@@ -26,6 +27,13 @@ CREDIT_ORDER_FIELDS = [
     "credit_blocked_reason",
     "credit_blocked",
 ]
+
+# The exposure figures the customer's credit reasons read.
+CREDIT_PARTNER_FIGURES = (
+    "credit_overdue_days",
+    "credit_overdue_amount",
+    "credit_limit_active",
+)
 
 # Key, in the cursor's scratch cache, of the credit decisions taken during one
 # confirmation and of the orders it confirms (see
@@ -110,54 +118,9 @@ class SaleOrder(models.Model):
         "order_line.qty_invoiced",
     )
     def _compute_credit_exposure(self):
-        today = fields.Date.context_today(self)
-        Partner = self.env["res.partner"]
-        for company, orders in self.grouped(
-            lambda order: order.company_id or self.env.company
-        ).items():
-            # One statement for the customers' buckets, their credit limits
-            # and the orders' own amounts (see _credit_exposure_data).
-            figures, own = orders.partner_id.filtered("id")._credit_exposure_data(
-                company, orders
-            )
-            convert = Partner._credit_converter(company, today)
-            currency = company.currency_id
-            for order in orders:
-                values = figures.get(order.partner_id.id) or {}
-                amounts = own.get(order._origin.id) or {}
-                this_order = 0.0
-                if order.state != "cancel":
-                    # A stored order is read from the database (its pending
-                    # changes flushed); a new one (form) from memory.
-                    if isinstance(order.id, int):
-                        open_amount = amounts.get("open", 0.0)
-                    else:
-                        open_amount = order._credit_open_amount()
-                    this_order = currency.round(
-                        convert(order.currency_id.id, open_amount)
-                        + amounts.get("down", 0.0)
-                    )
-                others = currency.round(
-                    values.get("orders", 0.0) - amounts.get("included", 0.0)
-                )
-                exposure = (
-                    values.get("receivable", 0.0)
-                    + others
-                    + values.get("draft", 0.0)
-                    + this_order
-                )
-                limit = values.get("limit", 0.0)
-                order.credit_exposure_receivable = values.get("receivable", 0.0)
-                order.credit_exposure_orders = others
-                order.credit_exposure_draft = values.get("draft", 0.0)
-                order.credit_exposure_order = this_order
-                order.credit_exposure = exposure
-                order.credit_overdue_amount = values.get("overdue", 0.0)
-                order.credit_overdue_days = values.get("overdue_days", 0)
-                order.credit_limit_active = limit
-                order.credit_limit_exceeded = bool(
-                    limit and currency.compare_amounts(exposure, limit) > 0
-                )
+        figures = self.env["sale.credit.exposure"]._order_figures(self)
+        for order in self:
+            order.update(figures[order])
 
     @api.depends(
         "state",
@@ -205,20 +168,6 @@ class SaleOrder(models.Model):
         for order in self:
             order.credit_override_count = len(order.credit_override_ids)
 
-    def _compute_governance_blocking_reason(self):
-        """The credit reasons have their own banner: show the others here.
-
-        (No ``@api.depends``: the dependencies of the overridden method apply.)
-        """
-        res = super()._compute_governance_blocking_reason()
-        for order in self.filtered("governance_blocking_reason"):
-            text = order.governance_blocking_reason
-            for reason in order._credit_blocking_reasons("confirmation"):
-                text = text.replace(reason, "")
-            lines = [line for line in text.split("\n") if line.strip()]
-            order.governance_blocking_reason = "\n".join(lines) or False
-        return res
-
     # ------------------------------------------------------------
     # CRUD / HOOKS
     # ------------------------------------------------------------
@@ -265,12 +214,16 @@ class SaleOrder(models.Model):
     # CONFIRMATION GATE
     # ------------------------------------------------------------
 
-    def _governance_blocking_reasons(self):
-        reasons = super()._governance_blocking_reasons()
+    def _governance_blocking_reason_items(self):
+        items = super()._governance_blocking_reason_items()
         if self.state != "sale":
-            # Quotations, and cancelled orders written back to "sale".
-            reasons += self._credit_confirmation_decision()[0]
-        return reasons
+            # Quotations, and cancelled orders written back to "sale". Shown
+            # in the credit banner of the form, not in the gate's.
+            items += [
+                BlockingReason("credit", reason, own_banner=True)
+                for reason in self._credit_confirmation_decision()[0]
+            ]
+        return items
 
     def action_confirm(self):
         # Button, RPC, mass confirmation, portal and payment: the gate, the
@@ -334,7 +287,11 @@ class SaleOrder(models.Model):
                 self._credit_lock()
                 batch = self._credit_batch_exposure(scope["batch"])
             # A cancelled order adds nothing to the exposure until it is back.
-            extra = self._credit_open_amount() if self.state == "cancel" else 0.0
+            extra = (
+                self.env["sale.credit.exposure"]._order_open_amount(self)
+                if self.state == "cancel"
+                else 0.0
+            )
             decision = self._credit_release(
                 self._credit_raw_reasons("confirmation", extra=extra, batch=batch),
                 extra=extra,
@@ -408,25 +365,6 @@ class SaleOrder(models.Model):
         """Forget cached credit figures: the gate decides on current data."""
         self.invalidate_recordset(CREDIT_ORDER_FIELDS)
 
-    def _credit_open_amount(self):
-        """What this order still adds to the exposure, in the order currency.
-
-        Per line: the taxed unit price times the quantity ordered (or
-        delivered, if more) not invoiced yet, draft invoices included, since
-        those are counted apart. Down payments are deducted separately.
-        """
-        self.ensure_one()
-        amount = 0.0
-        for line in self.order_line:
-            if line.display_type or line.is_downpayment:
-                continue
-            if line.product_uom_qty <= 0:
-                continue
-            open_qty = max(line.product_uom_qty, line.qty_delivered) - line.qty_invoiced
-            if open_qty > 0:
-                amount += line.price_total / line.product_uom_qty * open_qty
-        return amount
-
     def _credit_pending_deliveries(self):
         self.ensure_one()
         return self.picking_ids.filtered(
@@ -491,7 +429,7 @@ class SaleOrder(models.Model):
         if not partner:
             return []
         today = fields.Date.context_today(self)
-        extra_company = self.env["res.partner"]._credit_converter(company, today)(
+        extra_company = self.env["sale.credit.exposure"]._converter(company, today)(
             order.currency_id.id, extra
         )
         reasons = []
@@ -499,10 +437,7 @@ class SaleOrder(models.Model):
             reasons += partner._credit_partner_reasons(
                 company,
                 order.credit_exposure + extra_company + batch,
-                {
-                    "overdue_days": order.credit_overdue_days,
-                    "overdue": order.credit_overdue_amount,
-                },
+                {name: order[name] for name in CREDIT_PARTNER_FIGURES},
             )
         prepayment_stage = (
             "delivery"
@@ -565,7 +500,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         order = self.sudo()
         company = order.company_id or self.env.company
-        convert = self.env["res.partner"]._credit_converter(
+        convert = self.env["sale.credit.exposure"]._converter(
             company, fields.Date.context_today(self)
         )
         return order.credit_exposure + convert(order.currency_id.id, extra) + batch
@@ -685,12 +620,14 @@ class SaleOrder(models.Model):
         return labels
 
     def _review_evidence_finance(self):
+        # Fresh figures, computed once for the receivables of the general
+        # part (see _review_receivable_figures) and the credit part.
+        self._credit_refresh()
         evidence = super()._review_evidence_finance()
         order = self.sudo()
         company = order.company_id
         currency = company.currency_id
         partner = order.partner_id.commercial_partner_id.with_company(company)
-        order._credit_refresh()
         yes, no = self.env._("Yes"), self.env._("No")
         evidence.setdefault("items", []).extend(
             [
@@ -737,17 +674,12 @@ class SaleOrderLine(models.Model):
 
     def init(self):
         res = super().init()
-        # What one customer's confirmed orders still invoice, without reading
-        # its invoiced history nor (once vacuumed) the table itself.
+        # The open order lines are in the running totals of the credit
+        # exposure (sale_credit_exposure_totals.py): no covering index.
         self.env.cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS sale_order_line_governance_credit_open_idx"
-                " ON sale_order_line (order_partner_id, company_id)"
-                " INCLUDE (currency_id, product_uom_qty, qty_delivered, qty_invoiced,"
-                " price_total, is_downpayment)"
-                " WHERE state = 'sale' AND invoice_status != 'invoiced'"
-            )
+            SQL("DROP INDEX IF EXISTS sale_order_line_governance_credit_open_idx")
         )
+        # Down payments of one customer, deducted from its open orders.
         create_index(
             self.env.cr,
             "sale_order_line_governance_credit_down_idx",

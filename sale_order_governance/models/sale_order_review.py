@@ -416,14 +416,17 @@ class SaleOrderReview(models.Model):
         return on_behalf
 
     def _decide(self, decision, comment, on_behalf=None, attachment_ids=None):
-        """Record a decision; serialised per reviewed record.
+        """Record a decision.
 
         ``decision`` is ``approved``, ``rejected`` or ``changes`` (sent back
         for changes: the review closes as cancelled with the request kept).
-        The reviewed rows are locked first, so that two reviewers deciding
-        parallel stages of one record at the same moment advance it once:
-        the later transaction waits, then fails with a serialization error
-        and is retried by Odoo on fresh data.
+        A rejection or a request for changes closes the record's other open
+        reviews: the record is locked first, so that a concurrent decision
+        on it fails with a serialization error and is retried by Odoo on
+        fresh data. An approval writes its own reviews only: reviewers of
+        parallel stages approving at the same moment do not wait for each
+        other, and the record moves on once its step is complete (see
+        ``review_mixin_advance.py``).
         """
         now = fields.Datetime.now()
         on_behalf = on_behalf or {}
@@ -432,7 +435,8 @@ class SaleOrderReview(models.Model):
         for review in self:
             by_record[review._get_record()] |= review
         for record, reviews in by_record.items():
-            record._review_lock()
+            if decision != "approved":
+                record._review_lock()
             reviews.invalidate_recordset(["state"])
             for review in reviews:
                 if review.state != "pending":
@@ -472,7 +476,7 @@ class SaleOrderReview(models.Model):
                 record._review_changes_requested(reviews, comment)
             else:
                 record._review_log_approval(reviews, comment)
-                record._review_advance()
+                record._review_advance_after_approval()
 
     def _decider_label(self):
         """'Fiona' or 'Fiona on behalf of Frank', for messages."""

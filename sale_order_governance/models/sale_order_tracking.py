@@ -749,7 +749,7 @@ def create_tracking_columns(cr):
     return created
 
 
-def fill_tracking_columns(cr, now, order_ids=None, history=False):
+def fill_tracking_columns(cr, now, order_ids=None, history=False, review_state=False):
     """Set stage, late risk, delivery and payment dates with one UPDATE.
 
     The same rules as the computes of ``sale.order`` (``order_ids``: only
@@ -762,6 +762,10 @@ def fill_tracking_columns(cr, now, order_ids=None, history=False):
     closed and locked (without a chatter message); those already at late
     risk count as notified, so that installing does not flood salespeople
     with activities.
+
+    ``review_state`` (install hook, column just created): fill it in the same
+    UPDATE, each row being written once: confirmed orders count as approved
+    (accepted under the old rules), the others as not submitted.
     """
     ids = None if order_ids is None else list(order_ids) or [0]
 
@@ -926,6 +930,7 @@ def fill_tracking_columns(cr, now, order_ids=None, history=False):
                    closed_date = CASE WHEN flags.closable THEN %(now)s
                                       ELSE so.closed_date END,
                    locked = so.locked OR flags.closable
+                   %(review_state)s
               FROM flags
              WHERE flags.id = so.id
             """,
@@ -940,6 +945,12 @@ def fill_tracking_columns(cr, now, order_ids=None, history=False):
             now=now,
             horizon=horizon,
             history=bool(history),
+            review_state=SQL(
+                ", review_state = CASE WHEN so.state IN ('sale', 'done')"
+                " THEN 'approved' ELSE 'not_submitted' END"
+            )
+            if review_state
+            else SQL(""),
         )
     )
     return cr.rowcount

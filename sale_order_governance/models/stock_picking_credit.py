@@ -31,9 +31,11 @@ class StockPicking(models.Model):
         partner = self.sudo().partner_id.commercial_partner_id
         if not partner:
             return []
-        figures = partner._credit_exposure_figures(company)[partner.id]
-        exposure = figures["receivable"] + figures["orders"] + figures["draft"]
-        return partner._credit_partner_reasons(company, exposure, figures)
+        figures = self.env["sale.credit.exposure"]._partner_figures(partner, company)
+        values = figures[partner.id]
+        return partner._credit_partner_reasons(
+            company, values["credit_exposure"], values
+        )
 
     def _credit_check_deliveries(self):
         """Raise when credit control blocks one of these deliveries."""

@@ -24,6 +24,7 @@ class SaleGovernanceReport(models.Model):
     """
 
     _name = "sale.governance.report"
+    _inherit = ["sale.governance.report.mixin"]
     _description = "Sales Governance Analysis"
     _auto = False
     _rec_name = "name"

@@ -16,10 +16,33 @@ class SaleReviewReport(models.Model):
     """
 
     _name = "sale.review.report"
+    _inherit = ["sale.governance.report.mixin"]
     _description = "Review Performance Analysis"
     _auto = False
     _rec_name = "review_id"
     _order = "requested_at desc, id desc"
+    # Pending ORM changes of these fields are written before the view is read.
+    _depends = {
+        "sale.order.review": [
+            "order_id",
+            "stage_id",
+            "department",
+            "decided_by_id",
+            "company_id",
+            "user_id",
+            "requested_at",
+            "request_date",
+            "decided_at",
+            "deadline",
+            "state",
+            "round",
+            "hours_taken",
+        ],
+        # The order's stage is copied on its reviews by the database.
+        "sale.order": ["partner_id", "team_id", "governance_stage"],
+        "sale.review.stage": ["applies_to"],
+        "res.company": ["governance_review_delay_points"],
+    }
 
     # ------------------------------------------------------------
     # FIELDS (dimensions)
@@ -50,6 +73,11 @@ class SaleReviewReport(models.Model):
         help="Where the reviewed order stands now.",
     )
     requested_at = fields.Datetime(string="Requested On", readonly=True)
+    request_date = fields.Date(
+        readonly=True,
+        help="Day the review was asked, in the time zone of the company's "
+        "working calendar.",
+    )
     decided_at = fields.Datetime(string="Decided On", readonly=True)
     deadline = fields.Datetime(readonly=True)
     state = fields.Selection(
@@ -119,8 +147,9 @@ class SaleReviewReport(models.Model):
                    r.user_id AS user_id,
                    o.partner_id AS partner_id,
                    o.team_id AS team_id,
-                   o.governance_stage AS governance_stage,
+                   r.order_governance_stage AS governance_stage,
                    r.requested_at AS requested_at,
+                   r.request_date AS request_date,
                    r.decided_at AS decided_at,
                    r.deadline AS deadline,
                    r.state AS state,

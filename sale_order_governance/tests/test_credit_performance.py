@@ -18,15 +18,15 @@ class TestCreditPerformance(CreditCase):
     @contextmanager
     def _count_exposures(self):
         """Count the exposure computations (the real method runs)."""
-        Partner = type(self.env["res.partner"])
+        Exposure = type(self.env["sale.credit.exposure"])
         calls = []
-        original = Partner._credit_exposure_data
+        original = Exposure._read_figures
 
-        def spy(records, *args, **kwargs):
-            calls.append(records.ids)
-            return original(records, *args, **kwargs)
+        def spy(service, partners, *args, **kwargs):
+            calls.append(partners.ids)
+            return original(service, partners, *args, **kwargs)
 
-        with patch.object(Partner, "_credit_exposure_data", spy):
+        with patch.object(Exposure, "_read_figures", spy):
             yield calls
 
     def test_exposure_is_one_statement(self):
@@ -86,8 +86,9 @@ class TestCreditPerformance(CreditCase):
             }
         )
         self.assertEqual(order.credit_exposure_order, 391.0)
-        own = self.customer._credit_exposure_data(self.company, order)[1]
-        self.assertAlmostEqual(own[order.id]["open"], order._credit_open_amount())
+        service = self.env["sale.credit.exposure"]
+        own = service._read_figures(self.customer, self.company, order)[1]
+        self.assertAlmostEqual(own[order.id]["open"], service._order_open_amount(order))
         # The form reads the lines in memory: same figure, then the edit.
         with Form(order) as form:
             self.assertEqual(form.credit_exposure_order, 391.0)
@@ -148,18 +149,3 @@ class TestCreditPerformance(CreditCase):
             (first | second).with_user(self.salesperson).action_confirm()
         self.assertEqual(len(calls), 2)
         self.assertEqual((first | second).mapped("state"), ["sale", "sale"])
-
-    def test_residual_index_keyed_by_currency(self):
-        self.env.cr.execute(
-            "SELECT indexname, indexdef FROM pg_indexes"
-            " WHERE tablename = 'account_move_line' AND indexname LIKE %s",
-            ["account_move_line_governance_credit_%"],
-        )
-        indexes = dict(self.env.cr.fetchall())
-        self.assertEqual(
-            list(indexes), ["account_move_line_governance_credit_residual_idx"]
-        )
-        self.assertIn(
-            "(partner_id, company_id, currency_id)",
-            indexes["account_move_line_governance_credit_residual_idx"],
-        )

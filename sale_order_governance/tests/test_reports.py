@@ -353,6 +353,46 @@ class TestGovernanceReports(GovernanceCase):
         }
         self.assertEqual(per_reviewer, {self.sales_manager.id: 3, False: 1})
 
+    def test_review_report_day_and_order_stage_follow_the_orders(self):
+        """Kept on the reviews for the pivots, they follow the orders."""
+        per_stage = {
+            row["governance_stage"]: row["__count"]
+            for row in self._kpis("sale.review.report", [], ["governance_stage"])
+        }
+        self.assertEqual(per_stage, {"shipped": 3, "in_review": 1})
+        per_month = {
+            row["request_date:month"]: row["__count"]
+            for row in self._kpis("sale.review.report", [], ["request_date:month"])
+        }
+        self.assertEqual(per_month, {"March 2026": 4})
+        review = self.order_c.governance_review_ids
+        self.assertEqual(review.request_date, fields.Date.to_date("2026-03-02"))
+        # The order moves on: the stage kept on its review follows (the
+        # cancelled review of a cancelled order leaves the analysis).
+        self.order_c._action_cancel()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT order_governance_stage FROM sale_order_review WHERE id = %s",
+            [review.id],
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], "cancel")
+        # The pivots turn PostgreSQL's JIT compilation off for themselves only.
+        self.env.cr.execute("SHOW jit")
+        before = self.env.cr.fetchone()[0]
+        self.env["sale.review.report"].read_group([], [], ["department"])
+        self.env.cr.execute("SHOW jit")
+        self.assertEqual(self.env.cr.fetchone()[0], before)
+
+    def test_review_request_day_in_the_company_time_zone(self):
+        self.company.resource_calendar_id.tz = "Asia/Shanghai"
+        order = self._create_order()
+        with freeze_time("2026-03-02 20:00:00"):  # Tuesday 04:00 in Shanghai
+            order.with_user(self.salesperson).action_submit_for_review()
+        self.assertEqual(
+            order.governance_review_ids.request_date,
+            fields.Date.to_date("2026-03-03"),
+        )
+
     def test_product_analysis_by_stage_in_sales_analysis(self):
         rows = self.env["sale.report"].read_group(
             [("order_reference", "in", [f"sale.order,{i}" for i in self.orders.ids])],
