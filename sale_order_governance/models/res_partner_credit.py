@@ -27,6 +27,8 @@ CREDIT_POLICY_READ = [
 ]
 
 
+CREDIT_FIGURES_GROUPS = "sales_team.group_sale_salesman"
+
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "sale.credit.exposure.mixin"]
@@ -83,13 +85,24 @@ class ResPartner(models.Model):
         compute="_compute_credit_exposure",
         currency_field="credit_currency_id",
         compute_sudo=True,
+        groups=CREDIT_FIGURES_GROUPS,
     )
     credit_override_ids = fields.One2many(
         "sale.credit.override",
         "partner_id",
         string="Credit Overrides",
         readonly=True,
+        groups=CREDIT_FIGURES_GROUPS,
     )
+    # The customer's figures (computed as superuser) are for the people who
+    # sell to it or decide on its credit, as the Credit Control tab.
+    credit_exposure_receivable = fields.Monetary(groups=CREDIT_FIGURES_GROUPS)
+    credit_exposure_orders = fields.Monetary(groups=CREDIT_FIGURES_GROUPS)
+    credit_exposure_draft = fields.Monetary(groups=CREDIT_FIGURES_GROUPS)
+    credit_overdue_amount = fields.Monetary(groups=CREDIT_FIGURES_GROUPS)
+    credit_overdue_days = fields.Integer(groups=CREDIT_FIGURES_GROUPS)
+    credit_limit_active = fields.Monetary(groups=CREDIT_FIGURES_GROUPS)
+    credit_limit_exceeded = fields.Boolean(groups=CREDIT_FIGURES_GROUPS)
 
     # ------------------------------------------------------------
     # COMPUTE METHODS

@@ -243,3 +243,33 @@ class TestCreditFourEyesAttacks(CreditAttackCase):
                         tz=tz
                     ).action_confirm()
             self._assert_quotations(order)
+
+
+@tagged("post_install", "-at_install")
+class TestCreditFiguresReaders(CreditAttackCase):
+    """A customer's credit figures are for those who sell or decide credit."""
+
+    FIGURES = [
+        "credit_exposure",
+        "credit_exposure_receivable",
+        "credit_exposure_orders",
+        "credit_overdue_amount",
+        "credit_limit_active",
+    ]
+
+    def test_employee_without_sales_rights_reads_no_figures(self):
+        employee = new_test_user(
+            self.env, login="gov_plain_employee", groups="base.group_user"
+        )
+        customer = self.customer.with_user(employee)
+        for name in self.FIGURES:
+            with self.subTest(field=name), self.assertRaises(AccessError):
+                customer.read([name])
+        with self.assertRaises(AccessError):
+            customer.search_read([("id", "=", self.customer.id)], self.FIGURES)
+        # The customer itself stays readable.
+        self.assertEqual(customer.read(["name"])[0]["name"], self.customer.name)
+
+    def test_salesperson_reads_the_figures(self):
+        values = self.customer.with_user(self.salesperson).read(self.FIGURES)[0]
+        self.assertIn("credit_exposure", values)
