@@ -4,7 +4,7 @@
     "name": "Sale Order Governance",
     "summary": "Enforce the sales-order policy: department reviews with SLA, "
     "credit control, countersigned changes and cancellations, KPIs",
-    "version": "18.0.2.1.0",
+    "version": "18.0.2.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sale-order-governance/sale_order_governance",
     "author": "sale_order_governance contributors",
@@ -37,6 +37,7 @@
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",
         "views/review_decision_templates.xml",
+        "views/sale_order_review_evidence_templates.xml",
         "wizards/sale_order_review_decision_views.xml",
         "views/sale_order_change_request_views.xml",
         "views/sale_order_cancel_request_views.xml",

@@ -6,7 +6,7 @@ from odoo.tools.sql import create_index
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     def init(self):
         res = super().init()
@@ -23,7 +23,7 @@ class AccountMove(models.Model):
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
 
     def init(self):
         res = super().init()

@@ -4,7 +4,7 @@ from odoo import fields, models
 
 
 class CrmTeam(models.Model):
-    _inherit = "crm.team"
+    _inherit = "crm.team"  # pylint: disable=consider-merging-classes-inherited
 
     governance_discount_authority = fields.Boolean(
         string="Own Discount Authority",

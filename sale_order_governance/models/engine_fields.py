@@ -43,6 +43,16 @@ POLICY_ENGINE_FIELDS = frozenset(
     }
 )
 
+# Change and cancel requests: set by their own actions only (each request adds
+# its audit fields, see ``_request_protected_fields``).
+REQUEST_ENGINE_FIELDS = REVIEW_ENGINE_FIELDS | {
+    "name",
+    "state",
+    "outcome",
+    "requested_by_id",
+    "order_progress",
+}
+
 ENGINE_OWNED_FIELDS = {
     "sale.order": REVIEW_ENGINE_FIELDS
     | {

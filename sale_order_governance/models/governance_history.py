@@ -47,7 +47,7 @@ class SaleOrder(models.Model):
 
 
 class SaleOrderChangeRequest(models.Model):
-    _inherit = "sale.order.change.request"
+    _inherit = "sale.order.change.request"  # pylint: disable=consider-merging-classes-inherited
 
     def unlink(self):
         if not self.env.context.get(MODULE_UNINSTALL_FLAG):
@@ -58,7 +58,7 @@ class SaleOrderChangeRequest(models.Model):
 
 
 class SaleOrderChangeRequestLine(models.Model):
-    _inherit = "sale.order.change.request.line"
+    _inherit = "sale.order.change.request.line"  # pylint: disable=consider-merging-classes-inherited
 
     # The content reviewers decide on: deleted through the ORM and its guards
     # (see the request's unlink), never by a database cascade.

@@ -4,7 +4,7 @@ from odoo import models
 
 
 class PaymentTransaction(models.Model):
-    _inherit = "payment.transaction"
+    _inherit = "payment.transaction"  # pylint: disable=consider-merging-classes-inherited
 
     def _check_amount_and_confirm_order(self):
         """Online payment door: a paid quotation that is not cleared stays.

@@ -4,7 +4,7 @@ from odoo import fields, models
 
 
 class ProductCategory(models.Model):
-    _inherit = "product.category"
+    _inherit = "product.category"  # pylint: disable=consider-merging-classes-inherited
 
     governance_min_margin_custom = fields.Boolean(
         string="Own Minimum Margin",

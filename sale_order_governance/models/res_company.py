@@ -4,7 +4,7 @@ from odoo import fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     governance_review_sla_hours = fields.Float(
         string="Review Answer Deadline (Working Hours)",

@@ -4,7 +4,7 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     governance_review_sla_hours = fields.Float(
         related="company_id.governance_review_sla_hours", readonly=False

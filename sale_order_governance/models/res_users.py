@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 
 
 class ResUsers(models.Model):
-    _inherit = "res.users"
+    _inherit = "res.users"  # pylint: disable=consider-merging-classes-inherited
 
     governance_review_substitute_id = fields.Many2one(
         "res.users",

@@ -9,7 +9,7 @@ from .governance_deadline import plan_deadline
 class SaleGovernanceReviewMixin(models.AbstractModel):
     """The deadline of the whole review, beside the deadline of each stage."""
 
-    _inherit = "sale.governance.review.mixin"
+    _inherit = "sale.governance.review.mixin"  # pylint: disable=consider-merging-classes-inherited
 
     governance_review_deadline = fields.Datetime(
         string="Review Deadline",

@@ -111,8 +111,5 @@ class SaleOrderReview(models.Model):
     @api.model
     def _cron_advance_stalled_records(self):
         """Safety net of the move after approval, for every governed model."""
-        mixin = self.env.registry["sale.governance.review.mixin"]
-        for name in self.env.registry:
-            records = self.env[name]
-            if not records._abstract and isinstance(records, mixin):
-                records.sudo()._cron_advance_stalled()
+        for name in self.env["sale.review.stage"]._governed_models().values():
+            self.env[name].sudo()._cron_advance_stalled()

@@ -2,26 +2,55 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
-from .sale_order_change import governance_apply_allowed
+from .engine_fields import REQUEST_ENGINE_FIELDS
+
+_lt = LazyTranslate(__name__)
 
 # Set by the request's own actions only (through sudo, after an access check).
-REQUEST_PROTECTED_FIELDS = frozenset(
-    {
-        "name",
-        "state",
-        "requested_by_id",
-        "order_progress",
-        "review_state",
-        "governance_review_submitted_at",
-        "governance_review_fingerprint",
-        "governance_review_round",
-        "governance_review_base_round",
-        "governance_review_changes_requested",
-    }
-)
+REQUEST_PROTECTED_FIELDS = REQUEST_ENGINE_FIELDS
+# The requests on confirmed orders. A request is open until it has an outcome
+# (carried out or withdrawn): ``_open_domain``.
+REQUEST_MODELS = ("sale.order.change.request", "sale.order.cancel.request")
 # The content reviewers decide on: frozen once submitted.
 REQUEST_CONTENT_FIELDS = frozenset({"order_id"})
+# The request's state follows its review state (engine) until its outcome:
+# carried out (applied, done) or withdrawn (cancelled).
+REVIEW_TO_REQUEST_STATE = {
+    "not_submitted": "draft",
+    "in_review": "in_review",
+    "approved": "approved",
+    "rejected": "rejected",
+}
+# Labels of the evidence items and columns of requests.
+REQUEST_EVIDENCE_LABELS = {
+    "order": _lt("Order"),
+    "request": _lt("Request"),
+    "reason": _lt("Reason"),
+    "amount_delta": _lt("Amount change"),
+    "margin_delta": _lt("Margin change"),
+    "new_credit_exposure": _lt("Credit exposure after the change"),
+    "order_progress": _lt("Order progress"),
+    "new_commitment_date": _lt("New delivery date"),
+    "loss_amount": _lt("Loss"),
+    "loss_borne_by": _lt("Loss borne by"),
+    "change": _lt("Change"),
+    "old_qty": _lt("Quantity before"),
+    "new_qty": _lt("Quantity after"),
+    "old_price": _lt("Price before"),
+    "new_price": _lt("Price after"),
+    "old_discount": _lt("Discount before (%)"),
+    "new_discount": _lt("Discount after (%)"),
+    "delivered": _lt("Delivered"),
+    "invoiced": _lt("Invoiced"),
+    "pickings": _lt("Pickings affected"),
+    "cancel_reason": _lt("Cancellation reason"),
+    "assessment": _lt("Assessment"),
+    "cost_handling": _lt("Cost handling"),
+    "amount_invoiced": _lt("Invoiced amount"),
+    "amount_paid": _lt("Paid amount"),
+}
 # Each request adds its final state (applied, done) before "cancelled".
 REQUEST_STATES = [
     ("draft", "Draft"),
@@ -35,12 +64,14 @@ REQUEST_STATES = [
 class SaleGovernanceRequestMixin(models.AbstractModel):
     """What change and cancel requests on a confirmed order have in common.
 
-    A request names itself from a sequence, records the order it is about,
-    freezes its content once submitted and follows the review engine with its
-    own ``state`` (``draft``, ``in_review``, ``approved``, ``rejected``, its own
-    final state, ``cancelled``).  A concrete request adds its final state to
-    ``state``, sets the class attributes below and implements
-    ``_governance_snapshot`` and ``_review_approved``.
+    A request names itself from a sequence, records the order it is about and
+    freezes its content once submitted. Its ``state`` is not a second state
+    machine: it is the review state (``draft``, ``in_review``, ``approved``,
+    ``rejected``) until the request has an ``outcome`` (its own final state,
+    ``applied`` or ``done``, or ``cancelled`` when withdrawn).  A concrete
+    request adds its final state to ``state`` and ``outcome``, sets the class
+    attributes below and implements ``_governance_snapshot`` and
+    ``_review_approved``.
     """
 
     _name = "sale.governance.request.mixin"
@@ -57,7 +88,8 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
     _request_protected_fields = REQUEST_PROTECTED_FIELDS
     # What the reviewers decide on: frozen outside the editable states.
     _request_content_fields = REQUEST_CONTENT_FIELDS
-    _request_editable_states = ("draft", "rejected")
+    # Submitted from draft, or again once rejected; frozen otherwise.
+    _review_state_from = ("draft", "rejected")
     # States from which the owner may reopen the request.
     _request_reopenable_states = ("rejected",)
     # States in which the request is over (carried out or withdrawn).
@@ -105,12 +137,21 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
     )
     state = fields.Selection(
         REQUEST_STATES,
-        default="draft",
+        compute="_compute_state",
+        store=True,
+        precompute=True,
         required=True,
         readonly=True,
         copy=False,
         index=True,
         tracking=True,
+    )
+    outcome = fields.Selection(
+        [("cancelled", "Cancelled")],
+        readonly=True,
+        copy=False,
+        help="How the request ended: carried out, or withdrawn. Empty while "
+        "its review decides.",
     )
     governance_review_ids = fields.One2many(
         "sale.order.review",
@@ -122,129 +163,24 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
     )
 
     # ------------------------------------------------------------
-    # CRUD
+    # COMPUTE METHODS
     # ------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            # A request starts as a draft of the caller, whatever the client
-            # sends (create, copy with defaults, import, default_ keys).
-            self._check_protected_create_values(vals_list)
-        # Checked before anything is created: a refused request leaves no trace.
-        self._check_orders_requestable(
-            self.env["sale.order"].browse(
-                [vals["order_id"] for vals in vals_list if vals.get("order_id")]
+    @api.depends("review_state", "outcome")
+    def _compute_state(self):
+        for request in self:
+            request.state = request.outcome or REVIEW_TO_REQUEST_STATE.get(
+                request.review_state, "draft"
             )
-        )
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    self._request_sequence_code
-                ) or self.env._("New")
-        requests = super().create(vals_list)
-        for request in requests:
-            # sudo: the picture of the order is protected, written by the
-            # request itself.
-            request.sudo()._governance_snapshot()
-        return requests
 
-    def write(self, vals):
-        if not self.env.su and not governance_apply_allowed(self.env):
-            protected = self._request_engine_fields().intersection(vals)
-            if protected:
-                raise UserError(
-                    self.env._(
-                        "These fields of a %(kind)s are set by its actions and "
-                        "cannot be written: %(fields)s",
-                        kind=self._request_kind_label(),
-                        fields=", ".join(sorted(protected)),
-                    )
-                )
-        if self._request_content_fields.intersection(vals):
-            # Also under sudo: what the reviewers decided on never changes
-            # once submitted.
-            self._check_editable()
-        return super().write(vals)
+    # ------------------------------------------------------------
+    # OPEN REQUESTS
+    # ------------------------------------------------------------
 
     @api.model
-    def _request_engine_fields(self):
-        """What only the request's own actions write: the protected fields,
-        and what it reads from its order or derives from its content."""
-        return self._request_protected_fields | {
-            name
-            for name, field in self._fields.items()
-            if field.related or (field.compute and field.readonly)
-        }
-
-    def _check_protected_create_values(self, vals_list):
-        """Refuse values of protected fields other than a new draft's own.
-
-        Values equal to the defaults (the web client may send them) are
-        dropped; any other value, in ``vals_list`` or as a ``default_`` key
-        of the context, is refused.
-        """
-        protected = self._request_engine_fields()
-        context_keys = {f"default_{name}": name for name in protected}
-
-        def harmless(name, value):
-            field = self._fields[name]
-            default = field.default(self) if field.default else None
-            if isinstance(value, models.BaseModel):
-                value = value.id
-            if isinstance(default, models.BaseModel):
-                default = default.id
-            return not value or value == default or (name == "name" and value == "New")
-
-        forced = {
-            name
-            for key, name in context_keys.items()
-            if key in self.env.context and not harmless(name, self.env.context[key])
-        }
-        for vals in vals_list:
-            for name in protected.intersection(vals):
-                if harmless(name, vals[name]):
-                    del vals[name]
-                else:
-                    forced.add(name)
-        if forced:
-            raise UserError(
-                self.env._(
-                    "A new %(kind)s starts as a draft of its requester; these "
-                    "fields are set by its actions and cannot be given: %(fields)s",
-                    kind=self._request_kind_label(),
-                    fields=", ".join(sorted(forced)),
-                )
-            )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_submitted(self):
-        for request in self:
-            # sudo: reviews the user may not read count too.
-            if request.state != "draft" or request.sudo().governance_review_ids:
-                raise UserError(
-                    self.env._(
-                        "The %(kind)s %(request)s was submitted: it stays as a "
-                        "record. Withdraw it instead.",
-                        kind=self._request_kind_label(),
-                        request=request.name,
-                    )
-                )
-
-    def _check_editable(self):
-        locked = self.filtered(
-            lambda request: request.state not in self._request_editable_states
-        )
-        if locked:
-            raise UserError(
-                self.env._(
-                    "The %(kind)s %(request)s is %(state)s and can no longer be "
-                    "edited. Withdraw it and make a new request.",
-                    kind=self._request_kind_label(),
-                    request=locked[0].name,
-                    state=locked[0]._request_state_label(),
-                )
-            )
+    def _open_domain(self):
+        """Requests not carried out nor withdrawn yet."""
+        return [("outcome", "=", False)]
 
     @api.model
     def _check_orders_requestable(self, orders):
@@ -289,7 +225,7 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
         for request in requests:
             request._review_lock()
             request._review_reviews()._cancel()
-        requests.write({"state": "cancelled"})
+        requests._governance_engine_write({"outcome": "cancelled"})
         for request in requests:
             request._review_post(
                 self.env._(
@@ -304,7 +240,7 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
         self._check_reopenable()
         # sudo: the state is protected; write access was checked above.
         self._governance_engine_write(
-            {"state": "draft", "review_state": "not_submitted"}
+            {"outcome": False, "review_state": "not_submitted"}
         )
         return True
 
@@ -329,13 +265,21 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
         self.ensure_one()
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
+    def _request_post_with_order(self, body):
+        """A note on the request and the same on its order."""
+        self.ensure_one()
+        self._review_post(body)
+        # sudo: the order is the request's, whether or not the author may still
+        # read it (its salesperson may have changed).
+        self.order_id._review_post(body)
+
     def _governance_snapshot(self):
         """Record the order as it is now: what the request is based on."""
         raise NotImplementedError
 
     def _check_submittable_state(self):
         self.ensure_one()
-        if self.state not in self._request_editable_states:
+        if self.state not in self._review_state_from:
             raise UserError(
                 self.env._(
                     "The %(kind)s %(request)s was already submitted.",
@@ -343,14 +287,21 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
                     request=self.name,
                 )
             )
+        self._check_order_confirmed(self.env._("submitted"))
+
+    def _check_order_confirmed(self, step):
+        """Refuse ``step`` (submitted, carried out) once the order is no
+        longer a confirmed order."""
+        self.ensure_one()
         if self.order_id.state != "sale":
             raise UserError(
                 self.env._(
                     "Order %(order)s is no longer confirmed: %(kind)s "
-                    "%(request)s cannot be submitted.",
+                    "%(request)s cannot be %(step)s.",
                     order=self.order_id.name,
                     kind=self._request_kind_label(),
                     request=self.name,
+                    step=step,
                 )
             )
 
@@ -406,29 +357,8 @@ class SaleGovernanceRequestMixin(models.AbstractModel):
             request._check_submittable_state()
 
     def _review_evidence_labels(self):
-        return self.env["sale.order"]._review_evidence_labels()
-
-    def _review_rejected(self, reviews, comment):
-        res = super()._review_rejected(reviews, comment)
-        # sudo: the reviewer only reads the request.
-        self.sudo().write({"state": "rejected"})
-        return res
-
-    def _review_changes_requested(self, reviews, comment):
-        res = super()._review_changes_requested(reviews, comment)
-        # sudo: the reviewer only reads the request; back to its owner.
-        self.sudo().write({"state": "draft"})
-        return res
-
-    def _review_reset(self, reason):
-        res = super()._review_reset(reason)
-        # sudo: the state is protected; the engine restarts the review.
-        self.sudo().write({"state": "draft"})
-        return res
-
-    def _review_submit(self):
-        res = super()._review_submit()
-        if self.review_state == "in_review":
-            # sudo: the state is protected; it follows the engine's.
-            self.sudo().write({"state": "in_review"})
-        return res
+        """The order's labels (customer, amounts) and the requests' own."""
+        return {
+            **self.env["sale.order"]._review_evidence_labels(),
+            **REQUEST_EVIDENCE_LABELS,
+        }

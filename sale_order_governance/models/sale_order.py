@@ -1,11 +1,10 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
 from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero, format_amount, format_date
+from odoo.tools import float_is_zero
 from odoo.tools.translate import LazyTranslate
 
 from . import governance_context as trust
@@ -33,6 +32,11 @@ class BlockingReason(NamedTuple):
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "sale.governance.review.mixin"]
+    _review_applies_to = "order"
+    _review_applies_to_name = _lt("Sales Order")
+    # A quotation is submitted; it becomes a sales order once cleared.
+    _review_state_from = ("draft", "sent")
+    _review_state_to = ("sale",)
 
     # ------------------------------------------------------------
     # FIELDS
@@ -241,58 +245,6 @@ class SaleOrder(models.Model):
         reasons = self._governance_blocking_reasons()
         return self._governance_blocking_message(reasons) if reasons else False
 
-    def _validate_order(self):
-        """Unattended confirmation (portal signature, checkout): never raise.
-
-        A signed or paid quotation that may not be confirmed yet is kept as a
-        sent quotation, put through review and handed to its salesperson.
-        """
-        held = self.filtered(lambda order: order._governance_blocking_reasons())
-        held._governance_hold_unattended(
-            self.env._("The customer accepted the quotation online")
-        )
-        return super(SaleOrder, self - held)._validate_order()
-
-    def _governance_hold_unattended(self, event):
-        """Keep a blocked order visible and actionable instead of failing."""
-        for order in self:
-            # sudo: called from the portal, payment and checkout flows.
-            order = order.sudo()
-            if order.state == "draft":
-                order.with_context(tracking_disable=True).action_quotation_sent()
-            order._governance_engine_write({"governance_held_online": True})
-            if order.review_state in ("not_submitted", "rejected"):
-                missing = order._review_missing_items()
-                if not missing:
-                    try:
-                        with self.env.cr.savepoint():
-                            order.with_user(
-                                order.user_id or order.create_uid
-                            )._review_submit()
-                    except UserError as error:
-                        missing = [str(error)]
-                if missing:
-                    order._review_post(
-                        self.env._(
-                            "Could not submit for review: %(items)s",
-                            items=", ".join(missing),
-                        )
-                    )
-            reasons = order._governance_blocking_reasons()
-            note = self.env._(
-                "%(event)s, but the order cannot be confirmed yet: %(reasons)s "
-                "Confirm it once it is cleared.",
-                event=event,
-                reasons=" ".join(reasons),
-            )
-            order._review_post(note)
-            order.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Accepted online: confirm once cleared"),
-                note=note,
-                user_id=(order.user_id or order.create_uid).id,
-            )
-
     def _governance_demo_approve(self):
         """Demo data: each quotation is submitted by its salesperson and every
         review approved by one of its reviewers, step by step."""
@@ -321,23 +273,12 @@ class SaleOrder(models.Model):
     def _review_responsible_user(self):
         return self.user_id or self.create_uid
 
-    def _review_check_submittable(self):
-        for order in self:
-            if order.state not in ("draft", "sent"):
-                raise UserError(
-                    self.env._(
-                        "Only quotations can be submitted for review; %(order)s is "
-                        "already confirmed or cancelled.",
-                        order=order.name,
-                    )
-                )
-            if order.review_state == "in_review":
-                raise UserError(
-                    self.env._(
-                        "%(order)s is already in review.",
-                        order=order.name,
-                    )
-                )
+    def _review_not_submittable_message(self):
+        return self.env._(
+            "Only quotations can be submitted for review; %(order)s is "
+            "already confirmed or cancelled.",
+            order=self.name,
+        )
 
     def _review_missing_items(self):
         self.ensure_one()
@@ -409,174 +350,4 @@ class SaleOrder(models.Model):
         )
 
     def _review_approved(self):
-        responsible = self._review_responsible_user()
-        if responsible:
-            self.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Reviews approved: confirm the order"),
-                user_id=responsible.id,
-            )
-
-    # ------------------------------------------------------------
-    # EVIDENCE
-    # ------------------------------------------------------------
-
-    def _review_evidence_labels(self):
-        labels = super()._review_evidence_labels()
-        labels.update(
-            {
-                "amount_total": _lt("Total"),
-                "amount_due": _lt("Receivable due"),
-                "overdue_amount": _lt("Overdue amount"),
-                "overdue_days": _lt("Oldest overdue (days)"),
-                "margin": _lt("Margin"),
-                "margin_percent": _lt("Margin (%)"),
-                "max_discount": _lt("Largest discount (%)"),
-                "below_pricelist": _lt("Lines below the pricelist price"),
-                "payment_term": _lt("Payment terms"),
-                "customer": _lt("Customer"),
-                "requested_date": _lt("Requested delivery date"),
-                "product": _lt("Product"),
-                "quantity": _lt("Ordered"),
-                "forecast": _lt("Forecast at date"),
-                "date": _lt("Date"),
-                "short": _lt("Short"),
-                "lead_days": _lt("Lead time (days)"),
-                "earliest": _lt("Earliest possible date"),
-                "late": _lt("Late"),
-            }
-        )
-        return labels
-
-    def _review_evidence(self, department):
-        self.ensure_one()
-        # sudo: evidence is read from accounting and stock on the reviewer's
-        # behalf; only what is needed for the decision is kept.
-        order = self.sudo().with_company(self.company_id)
-        builders = {
-            "finance": order._review_evidence_finance,
-            "warehouse": order._review_evidence_warehouse,
-            "production": order._review_evidence_production,
-            "management": order._review_evidence_management,
-        }
-        builder = builders.get(department, order._review_evidence_general)
-        return builder()
-
-    def _format_money(self, amount, currency=None):
-        return format_amount(self.env, amount, currency or self.currency_id)
-
-    def _review_evidence_general(self):
-        return {
-            "items": [
-                ["customer", self.partner_id.display_name],
-                ["amount_total", self._format_money(self.amount_total)],
-                ["payment_term", self.payment_term_id.name or ""],
-                [
-                    "requested_date",
-                    format_date(self.env, self.commitment_date)
-                    if self.commitment_date
-                    else "",
-                ],
-            ]
-        }
-
-    def _review_receivable_figures(self):
-        """Open receivables, overdue amount and oldest overdue days of the
-        customer in this company: the figures of its credit exposure
-        (``sale.credit.exposure``)."""
-        # sudo: the figures come from accounting, whoever reviews the order.
-        order = self.sudo()
-        return (
-            order.credit_exposure_receivable,
-            order.credit_overdue_amount,
-            order.credit_overdue_days,
-        )
-
-    def _review_discount_figures(self):
-        lines = self.order_line.filtered(
-            lambda line: line.product_id and not line.display_type
-        )
-        max_discount = max(lines.mapped("discount"), default=0.0)
-        below = lines.filtered(
-            lambda line: (
-                line.price_unit * (1 - line.discount / 100.0)
-                < line._get_pricelist_price() - self.currency_id.rounding
-            )
-        )
-        return max_discount, len(below)
-
-    def _review_evidence_finance(self):
-        due, overdue, days = self._review_receivable_figures()
-        max_discount, below = self._review_discount_figures()
-        company_currency = self.company_id.currency_id
-        return {
-            "items": [
-                ["customer", self.partner_id.commercial_partner_id.display_name],
-                ["amount_total", self._format_money(self.amount_total)],
-                ["amount_due", self._format_money(due, company_currency)],
-                ["overdue_amount", self._format_money(overdue, company_currency)],
-                ["overdue_days", days],
-                ["payment_term", self.payment_term_id.name or ""],
-                ["margin_percent", round(self.margin_percent * 100, 2)],
-                ["max_discount", max_discount],
-                ["below_pricelist", below],
-            ]
-        }
-
-    def _review_evidence_warehouse(self):
-        lines = []
-        for line in self.order_line.filtered(lambda line: line.is_storable):
-            forecast = line.virtual_available_at_date or 0.0
-            lines.append(
-                {
-                    "product": line.product_id.display_name,
-                    "quantity": line.product_uom_qty,
-                    "forecast": forecast,
-                    "date": format_date(self.env, line.scheduled_date)
-                    if line.scheduled_date
-                    else "",
-                    "short": max(line.product_uom_qty - forecast, 0.0),
-                }
-            )
-        return {
-            "items": self._review_evidence_general()["items"][3:],
-            "lines": lines,
-        }
-
-    def _review_evidence_production(self):
-        now = fields.Datetime.now()
-        requested = self.commitment_date
-        lines = []
-        for line in self.order_line.filtered(lambda line: line.product_id.is_storable):
-            product = line.product_id
-            lead = max(
-                [product.sale_delay, line.customer_lead]
-                + product.seller_ids.mapped("delay")
-            )
-            earliest = now + timedelta(days=lead)
-            lines.append(
-                {
-                    "product": product.display_name,
-                    "quantity": line.product_uom_qty,
-                    "lead_days": lead,
-                    "earliest": format_date(self.env, earliest),
-                    "late": bool(requested and earliest > requested),
-                }
-            )
-        return {
-            "items": self._review_evidence_general()["items"][3:],
-            "lines": lines,
-        }
-
-    def _review_evidence_management(self):
-        max_discount, below = self._review_discount_figures()
-        return {
-            "items": [
-                ["customer", self.partner_id.display_name],
-                ["amount_total", self._format_money(self.amount_total)],
-                ["margin", self._format_money(self.margin)],
-                ["margin_percent", round(self.margin_percent * 100, 2)],
-                ["max_discount", max_discount],
-                ["below_pricelist", below],
-            ]
-        }
+        self._review_todo(self.env._("Reviews approved: confirm the order"))

@@ -1,7 +1,5 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
@@ -11,11 +9,10 @@ from .sale_governance_request_mixin import (
     REQUEST_CONTENT_FIELDS,
     REQUEST_PROTECTED_FIELDS,
 )
-from .sale_order_change import ORDER_PROGRESS, governance_apply
+from .sale_order_change import governance_apply
+from .sale_order_progress import ORDER_PROGRESS
 
 _lt = LazyTranslate(__name__)
-
-OPEN_STATES = ("draft", "in_review", "approved", "rejected")
 
 
 class SaleOrderCancelRequest(models.Model):
@@ -23,6 +20,7 @@ class SaleOrderCancelRequest(models.Model):
     _description = "Sales Order Cancel Request"
     _inherit = ["sale.governance.request.mixin"]
     _review_applies_to = "cancel"
+    _review_applies_to_name = _lt("Cancel Request")
     _request_sequence_code = "sale.order.cancel.request"
     _request_kind = _lt("cancel request")
     _request_protected_fields = REQUEST_PROTECTED_FIELDS | {
@@ -59,9 +57,13 @@ class SaleOrderCancelRequest(models.Model):
         tracking=True,
     )
     note = fields.Text(help="What the customer said, and any detail of the reason.")
+    outcome = fields.Selection(
+        selection_add=[("done", "Done"), ("cancelled",)],
+        ondelete={"done": "set null"},
+    )
     state = fields.Selection(
         selection_add=[("done", "Done"), ("cancelled",)],
-        ondelete={"done": "set default"},
+        ondelete={"done": "cascade"},
     )
     # Assessment, taken from stock and accounting when the request is made
     # and again when it is submitted; stored so that review stages filter on it.
@@ -136,7 +138,7 @@ class SaleOrderCancelRequest(models.Model):
     @api.model
     def _check_single_open(self, orders, exclude=None):
         """One open cancel request per order (besides ``exclude``)."""
-        domain = [("order_id", "in", orders.ids), ("state", "in", OPEN_STATES)]
+        domain = [("order_id", "in", orders.ids), *self._open_domain()]
         if exclude:
             domain.append(("id", "not in", exclude.ids))
         # sudo: a request of another salesperson on the same order counts too.
@@ -232,15 +234,7 @@ class SaleOrderCancelRequest(models.Model):
         self.ensure_one()
         self._check_reviewed_content()
         order = self.order_id
-        if order.state != "sale":
-            raise UserError(
-                self.env._(
-                    "Order %(order)s is no longer confirmed: cancel request "
-                    "%(request)s cannot be carried out.",
-                    order=order.name,
-                    request=self.name,
-                )
-            )
+        self._check_order_confirmed(self.env._("carried out"))
         order._governance_check_cancellable()
         was_required = self.cost_handling_required
         self._governance_snapshot()
@@ -264,14 +258,14 @@ class SaleOrderCancelRequest(models.Model):
                 # OCA's sale_cancel_reason keeps the reason on the order itself
                 # (same reason model): record it there too.
                 order.with_env(env).cancel_reason_id = self.reason_id
-        open_changes = order.change_request_ids.filtered(
-            lambda request: (
-                request.state in ("draft", "in_review", "approved", "rejected")
-            )
+        open_changes = order.change_request_ids.filtered_domain(
+            self.env["sale.order.change.request"]._open_domain()
         )
         if open_changes:
             open_changes.action_cancel()
-        self.write({"state": "done", "done_at": fields.Datetime.now()})
+        self._governance_engine_write(
+            {"outcome": "done", "done_at": fields.Datetime.now()}
+        )
         message = self.env._(
             "Order cancelled by cancel request %(request)s (%(reason)s). Pickings "
             "cancelled: %(pickings)s.",
@@ -279,10 +273,7 @@ class SaleOrderCancelRequest(models.Model):
             reason=self.reason_id.name,
             pickings=", ".join(pickings.mapped("name")) or "-",
         )
-        self._review_post(message)
-        order.message_post(
-            body=Markup("<p>%s</p>") % message, subtype_xmlid="mail.mt_note"
-        )
+        self._request_post_with_order(message)
 
     # ------------------------------------------------------------
     # REVIEW ENGINE HOOKS
@@ -334,6 +325,4 @@ class SaleOrderCancelRequest(models.Model):
     def _review_approved(self):
         # sudo: the last reviewer only reads the request and the order; the
         # cancellation they approved is carried out on their behalf.
-        request = self.sudo()
-        request.write({"state": "approved"})
-        request._governance_execute()
+        self.sudo()._governance_execute()

@@ -4,24 +4,9 @@ import hashlib
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero
-from odoo.tools.translate import LazyTranslate
 
 from . import governance_context as trust
 from .governed_fields import GOVERNED_LINE_FIELDS, GOVERNED_ORDER_FIELDS
-
-_lt = LazyTranslate(__name__)
-
-
-# Where an order stands, from "nothing done" to "everything delivered".
-ORDER_PROGRESS = [
-    ("not_started", "Not Started"),
-    ("in_production", "In Production"),
-    ("picked", "Picked"),
-    ("shipped", "Partially Shipped"),
-    ("delivered", "Fully Delivered"),
-]
-STARTED_PROGRESS = ("in_production", "picked", "shipped", "delivered")
 
 
 def governance_apply(env):
@@ -39,7 +24,7 @@ def governance_apply_allowed(env):
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------
     # FIELDS
@@ -207,98 +192,6 @@ class SaleOrder(models.Model):
         )
         return hashlib.sha1(repr(values).encode()).hexdigest()
 
-    def _governance_production_started(self):
-        """Whether manufacturing has started for the order (``mrp`` optional)."""
-        self.ensure_one()
-        if "mrp_production_ids" not in self._fields:
-            return False
-        return bool(
-            self.mrp_production_ids.filtered(
-                lambda production: production.state in ("progress", "to_close", "done")
-            )
-        )
-
-    def _governance_assessment(self):
-        """What has been done on the order, read from stock and accounting."""
-        self.ensure_one()
-        rounding = self.env["decimal.precision"].precision_get(
-            "Product Unit of Measure"
-        )
-        lines = self._governance_product_lines().filtered(
-            lambda line: (
-                not float_is_zero(line.product_uom_qty, precision_digits=rounding)
-            )
-        )
-        delivered_lines = self._governance_product_lines().filtered(
-            lambda line: (
-                not float_is_zero(line.qty_delivered, precision_digits=rounding)
-            )
-        )
-        fully_delivered = bool(lines) and all(
-            line.qty_delivered >= line.product_uom_qty for line in lines
-        )
-        fully_invoiced = bool(lines) and all(
-            line.qty_invoiced >= line.product_uom_qty for line in lines
-        )
-        pickings = self.picking_ids
-        picked = bool(
-            pickings.filtered(
-                lambda picking: (
-                    picking.state == "done" and picking.picking_type_code != "outgoing"
-                )
-            )
-            or pickings.filtered(
-                lambda picking: picking.state not in ("done", "cancel")
-            ).move_ids.filtered("picked")
-        )
-        in_production = self._governance_production_started()
-        invoices = self.invoice_ids.filtered(lambda move: move.state == "posted")
-        amount_invoiced = sum(
-            invoices.filtered(lambda move: move.move_type == "out_invoice").mapped(
-                "amount_total_signed"
-            )
-        ) + sum(
-            invoices.filtered(lambda move: move.move_type == "out_refund").mapped(
-                "amount_total_signed"
-            )
-        )
-        amount_paid = sum(
-            move.amount_total_signed - move.amount_residual_signed for move in invoices
-        )
-        unbilled_tx = self.transaction_ids.filtered(
-            lambda tx: tx.state == "done" and not tx.invoice_ids
-        )
-        company_currency = self.company_id.currency_id
-        for tx in unbilled_tx:
-            amount_paid += tx.currency_id._convert(
-                tx.amount, company_currency, self.company_id, fields.Date.today()
-            )
-        if fully_delivered:
-            progress = "delivered"
-        elif delivered_lines:
-            progress = "shipped"
-        elif picked:
-            progress = "picked"
-        elif in_production:
-            progress = "in_production"
-        else:
-            progress = "not_started"
-        return {
-            "progress": progress,
-            "delivered": bool(delivered_lines),
-            "fully_delivered": fully_delivered,
-            "picked": picked,
-            "in_production": in_production,
-            "invoiced": bool(invoices),
-            "fully_invoiced": fully_invoiced,
-            "paid": not company_currency.is_zero(amount_paid),
-            "amount_invoiced": amount_invoiced,
-            "amount_paid": amount_paid,
-            "open_pickings": pickings.filtered(
-                lambda picking: picking.state not in ("done", "cancel")
-            ),
-        }
-
     def _governance_check_cancellable(self):
         """Cancel is not the tool for delivered or invoiced orders."""
         for order in self:
@@ -313,36 +206,3 @@ class SaleOrder(models.Model):
                         order=order.name,
                     )
                 )
-
-    def _review_evidence_labels(self):
-        labels = super()._review_evidence_labels()
-        labels.update(
-            {
-                "order": _lt("Order"),
-                "request": _lt("Request"),
-                "reason": _lt("Reason"),
-                "amount_delta": _lt("Amount change"),
-                "margin_delta": _lt("Margin change"),
-                "new_credit_exposure": _lt("Credit exposure after the change"),
-                "order_progress": _lt("Order progress"),
-                "new_commitment_date": _lt("New delivery date"),
-                "loss_amount": _lt("Loss"),
-                "loss_borne_by": _lt("Loss borne by"),
-                "change": _lt("Change"),
-                "old_qty": _lt("Quantity before"),
-                "new_qty": _lt("Quantity after"),
-                "old_price": _lt("Price before"),
-                "new_price": _lt("Price after"),
-                "old_discount": _lt("Discount before (%)"),
-                "new_discount": _lt("Discount after (%)"),
-                "delivered": _lt("Delivered"),
-                "invoiced": _lt("Invoiced"),
-                "pickings": _lt("Pickings affected"),
-                "cancel_reason": _lt("Cancellation reason"),
-                "assessment": _lt("Assessment"),
-                "cost_handling": _lt("Cost handling"),
-                "amount_invoiced": _lt("Invoiced amount"),
-                "amount_paid": _lt("Paid amount"),
-            }
-        )
-        return labels

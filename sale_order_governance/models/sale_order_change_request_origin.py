@@ -31,7 +31,7 @@ class SaleOrderChangeRequest(models.Model):
 
     def _governance_documents_locked(self):
         self.ensure_one()
-        return self.state not in self._request_editable_states
+        return self.state not in self._review_state_from
 
     def _review_missing_items(self):
         missing = super()._review_missing_items()

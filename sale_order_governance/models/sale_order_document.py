@@ -28,7 +28,7 @@ KEPT_FIELDS = (
 
 
 class IrAttachment(models.Model):
-    _inherit = "ir.attachment"
+    _inherit = "ir.attachment"  # pylint: disable=consider-merging-classes-inherited
 
     governance_document_kind_id = fields.Many2one(
         "sale.governance.document.kind",

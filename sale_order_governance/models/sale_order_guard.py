@@ -112,7 +112,7 @@ class SaleOrder(models.Model):
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _inherit = "sale.order.line"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -13,55 +13,14 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
-from odoo.tools.sql import column_exists, create_column
 
 from . import governance_context as trust
 from .governance_deadline import plan_deadline
-from .sale_order_abnormal import FLAG_FIELDS, QUOTATION_STATES
+from .sale_order_abnormal import QUOTATION_STATES
 from .sale_order_guard import value_changes
 
-# Columns created (and filled where history has a value) before the ORM sees
-# the fields: on millions of orders it would compute them row by row.
-POLICY_COLUMNS = {
-    "governance_received_date": "timestamp",
-    "governance_amount_company": "numeric",
-    "governance_flags_checked_at": "timestamp",
-    "governance_forward_deadline": "timestamp",
-    "governance_forward_late": "boolean",
-    "governance_review_deadline": "timestamp",
-    **dict.fromkeys(FLAG_FIELDS, "boolean"),
-}
 # A received date may be this far ahead of the server's clock.
 CLOCK_TOLERANCE = timedelta(minutes=5)
-
-
-def create_policy_columns(cr):
-    """Create the policy columns of ``sale_order``; fill the received date
-    (the creation) and the company-currency total (at the order's own rate)."""
-    created = []
-    for name, column_type in POLICY_COLUMNS.items():
-        if not column_exists(cr, "sale_order", name):
-            create_column(cr, "sale_order", name, column_type)
-            created.append(name)
-    if "governance_received_date" in created or "governance_amount_company" in created:
-        cr.execute(
-            SQL(
-                """
-                UPDATE sale_order so
-                   SET governance_received_date = so.create_date,
-                       governance_amount_company = CASE
-                           WHEN so.currency_rate > 0 AND cur.rounding > 0
-                           THEN ROUND(so.amount_total / so.currency_rate
-                                      / cur.rounding) * cur.rounding
-                           ELSE so.amount_total END
-                  FROM res_company c
-                  JOIN res_currency cur ON cur.id = c.currency_id
-                 WHERE c.id = so.company_id
-                """
-            )
-        )
-    return created
 
 
 class SaleOrder(models.Model):

@@ -22,13 +22,6 @@ DEPARTMENTS = [
     ("other", "Other"),
 ]
 
-# The model each kind of stage reviews; change and cancel requests plug in here.
-APPLIES_TO_MODEL = {
-    "order": "sale.order",
-    "change": "sale.order.change.request",
-    "cancel": "sale.order.cancel.request",
-}
-
 
 def eval_domain(env, domain):
     """A domain typed by a consultant with Odoo's domain editor, evaluated."""
@@ -72,11 +65,7 @@ class SaleReviewStage(models.Model):
         "the reviewer is shown.",
     )
     applies_to = fields.Selection(
-        [
-            ("order", "Sales Order"),
-            ("change", "Change Request"),
-            ("cancel", "Cancel Request"),
-        ],
+        selection="_selection_applies_to",
         required=True,
         default="order",
         help="The kind of record this stage reviews.",
@@ -148,10 +137,31 @@ class SaleReviewStage(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
+    @api.model
+    def _governed_models(self):
+        """{applies_to: model name} of every model the review engine governs.
+
+        A governed model inherits ``sale.governance.review.mixin`` and names
+        itself with ``_review_applies_to``: stages, the review report and the
+        engine find it here, with no list to edit.
+        """
+        return {
+            model._review_applies_to: name
+            for name, model in self.env.registry.items()
+            if not model._abstract and getattr(model, "_review_applies_to", None)
+        }
+
+    @api.model
+    def _selection_applies_to(self):
+        return [
+            (key, self.env[name]._review_applies_to_label())
+            for key, name in self._governed_models().items()
+        ]
+
     @api.depends("applies_to")
     def _compute_model_name(self):
         for stage in self:
-            stage.model_name = APPLIES_TO_MODEL[stage.applies_to or "order"]
+            stage.model_name = self._governed_models().get(stage.applies_to)
 
     def _compute_review_count(self):
         counts = dict(
@@ -181,7 +191,7 @@ class SaleReviewStage(models.Model):
     @api.constrains("domain", "applies_to")
     def _check_domain(self):
         for stage in self.filtered("domain"):
-            if stage.model_name not in self.env:
+            if not stage.model_name:
                 continue
             try:
                 self.env[stage.model_name].search(stage._get_domain(), limit=1)

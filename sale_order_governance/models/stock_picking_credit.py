@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
 
     def _credit_is_customer_delivery(self):
         self.ensure_one()
@@ -65,7 +65,7 @@ class StockPicking(models.Model):
 
 
 class StockMove(models.Model):
-    _inherit = "stock.move"
+    _inherit = "stock.move"  # pylint: disable=consider-merging-classes-inherited
 
     def _action_done(self, cancel_backorder=False):
         # Backstop for code that bypasses the picking's validation button.

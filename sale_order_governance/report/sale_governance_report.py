@@ -6,8 +6,7 @@ from odoo.tools import SQL
 from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
 
 from ..models.review_mixin import REVIEW_STATES
-from ..models.sale_order_tracking import GOVERNANCE_STAGES, NOT_SHIPPED_STAGES
-from .sql_view import create_report_view
+from ..models.sale_order_progress import GOVERNANCE_STAGES, NOT_SHIPPED_STAGES
 
 # Rates are averages of 100 (yes) and 0 (no) over the orders they concern,
 # NULL elsewhere: the pivot's average then gives the percentage.
@@ -154,12 +153,7 @@ class SaleGovernanceReport(models.Model):
     # ------------------------------------------------------------
 
     def _request_count_join(self, model, alias):
-        """LEFT JOIN of the request counts per order, if the model exists."""
-        if model not in self.env:
-            return SQL(
-                "LEFT JOIN (SELECT NULL::int AS order_id, 0 AS n) %s ON FALSE",
-                SQL.identifier(alias),
-            )
+        """LEFT JOIN of the request counts per order."""
         return SQL(
             "LEFT JOIN (SELECT order_id, count(*) AS n FROM %s GROUP BY order_id) %s "
             "ON %s.order_id = o.id",
@@ -265,9 +259,6 @@ class SaleGovernanceReport(models.Model):
             change_join=self._request_count_join("sale.order.change.request", "chg"),
             cancel_join=self._request_count_join("sale.order.cancel.request", "cnl"),
         )
-
-    def init(self):
-        create_report_view(self)
 
     def action_open_order(self):
         self.ensure_one()

@@ -3,9 +3,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.sale_order_tracking import GOVERNANCE_STAGES
+from ..models.sale_order_progress import GOVERNANCE_STAGES
 from ..models.sale_review_stage import DEPARTMENTS
-from .sql_view import create_report_view
 
 
 class SaleReviewReport(models.Model):
@@ -51,11 +50,7 @@ class SaleReviewReport(models.Model):
     review_id = fields.Many2one("sale.order.review", readonly=True)
     order_id = fields.Many2one("sale.order", readonly=True)
     request_type = fields.Selection(
-        [
-            ("order", "Sales Order"),
-            ("change", "Change Request"),
-            ("cancel", "Cancel Request"),
-        ],
+        selection=lambda self: self.env["sale.review.stage"]._selection_applies_to(),
         string="Reviewed",
         readonly=True,
     )
@@ -186,9 +181,6 @@ class SaleReviewReport(models.Model):
             """,
             now=SQL("(now() AT TIME ZONE 'UTC')"),
         )
-
-    def init(self):
-        create_report_view(self)
 
     def action_open_review(self):
         self.ensure_one()

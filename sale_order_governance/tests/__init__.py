@@ -2,6 +2,7 @@ from . import test_concurrency
 from . import test_cancel_request
 from . import test_change_request
 from . import test_confirm_doors
+from . import test_engine_layout
 from . import test_i18n
 from . import test_portal
 from . import test_review_engine

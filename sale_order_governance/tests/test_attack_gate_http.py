@@ -88,3 +88,25 @@ class TestGateOverJsonRpc(HttpCase, GateAttackCase):
             [order.order_line.ids, {"price_unit": 1.0}],
             {"context": {"sale_order_governance_token": "guessed"}},
         )
+
+    def test_commercial_terms_over_json_rpc(self):
+        # Before confirmation: an edit of a reviewed term voids the approval.
+        order = self._approved_order()
+        term = self.env.ref("account.account_payment_term_immediate")
+        self.authenticate(self.salesperson.login, self.salesperson.login)
+        self._call("sale.order", "write", [order.ids, {"payment_term_id": term.id}])
+        order.invalidate_recordset()
+        self.assertEqual(order.review_state, "not_submitted")
+        with self.assertRaises(JsonRpcException):
+            self._call("sale.order", "action_confirm", [order.ids])
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "draft")
+        # After confirmation: the same term changes only by a change request.
+        confirmed = self._approved_order()
+        confirmed.with_user(self.salesperson).action_confirm()
+        self._assert_rpc_refused(
+            confirmed,
+            "sale.order",
+            "write",
+            [confirmed.ids, {"payment_term_id": term.id, "note": "<p>Free</p>"}],
+        )

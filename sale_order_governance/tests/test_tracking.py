@@ -8,7 +8,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from ..models.sale_order_tracking import fill_tracking_columns
+from ..hooks import fill_tracking_columns
 from .common import GovernanceCase
 
 
@@ -330,6 +330,10 @@ class TestGovernanceStage(TrackingCase):
         production._set_qty_producing()
         self.assertEqual(production.state, "progress")
         self.assertEqual(order.governance_stage, "in_production")
+        # Requests read the same manufacturing orders as the stage.
+        assessment = order._governance_assessment()
+        self.assertTrue(assessment["in_production"])
+        self.assertEqual(assessment["progress"], "in_production")
         production.qty_producing = 2
         production._set_qty_producing()
         self.assertEqual(production.state, "to_close")
@@ -337,6 +341,8 @@ class TestGovernanceStage(TrackingCase):
         production.button_mark_done()
         self.assertEqual(production.state, "done")
         self.assertEqual(order.governance_stage, "to_ship")
+        # Finished production is work done: a cancellation must handle it.
+        self.assertTrue(order._governance_assessment()["in_production"])
 
 
 class TestLateRisk(TrackingCase):

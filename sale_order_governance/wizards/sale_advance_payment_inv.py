@@ -6,7 +6,7 @@ from ..models import governance_context as trust
 
 
 class SaleAdvancePaymentInv(models.TransientModel):
-    _inherit = "sale.advance.payment.inv"
+    _inherit = "sale.advance.payment.inv"  # pylint: disable=consider-merging-classes-inherited
 
     def _create_invoices(self, sale_orders):
         # Odoo's down payment lines and their section.

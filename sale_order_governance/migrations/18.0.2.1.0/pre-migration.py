@@ -8,9 +8,7 @@ otherwise compute them order by order. The abnormal-order flags of open
 quotations are filled by their scheduled action.
 """
 
-from odoo.addons.sale_order_governance.models.sale_order_received import (
-    create_policy_columns,
-)
+from odoo.addons.sale_order_governance.hooks import create_policy_columns
 
 
 def migrate(cr, version):
