@@ -17,6 +17,7 @@ SECTIONS = [
     ("CONFIGURE.md", "Configuration"),
     ("USAGE.md", "Usage"),
     ("SECURITY.md", "Security"),
+    ("ARCHITECTURE.md", "Architecture"),
     ("ROADMAP.md", "Known issues / Roadmap"),
     ("HISTORY.md", "Changelog"),
 ]
