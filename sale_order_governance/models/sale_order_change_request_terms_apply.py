@@ -2,19 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Applying the commercial terms of an approved change request to its order."""
 
-"""The commercial terms a change request carries besides lines and date.
-
-Each order field of ``CHANGE_TERMS`` is kept on the request twice:
-``old_<field>``, the order as it was when the request was made or submitted,
-and ``new_<field>``, what the requester wants (the order's value until
-changed). Line descriptions and taxes are kept the same way on the lines.
-Everything is reviewed, fingerprinted and applied with the rest of the
-request.
-"""
-
 from odoo import models
-
-# Order field: (stored flag the review stages filter on, evidence label key).
 
 
 class SaleOrderChangeRequest(models.Model):
