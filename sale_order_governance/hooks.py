@@ -5,7 +5,9 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from .models.sale_credit_exposure_totals import drop_totals
+from .models.sale_order_kpi import create_kpi_columns
 from .models.sale_order_received import create_policy_columns
+from .models.sale_order_review_accountability import create_accountability_columns
 from .models.sale_order_tracking import create_tracking_columns, fill_tracking_columns
 
 
@@ -32,6 +34,8 @@ def pre_init_hook(env):
     elif review_state:
         _fill_review_state(cr)
     create_policy_columns(cr)
+    create_kpi_columns(cr)
+    create_accountability_columns(cr)
 
 
 def _fill_review_state(cr):
