@@ -10,10 +10,11 @@ class SaleGovernanceLineReport(models.Model):
     """One row per stock line of a confirmed order: on time and accurate.
 
     A line is delivered on time when its ordered quantity left the warehouse
-    by the promised date of the order; a line not complete once that date has
-    passed is late too. It is accurate when it was delivered in the quantity
-    ordered and nothing of it came back (Odoo's returns: moves with
-    ``origin_returned_move_id``).
+    by the promised date of the order (what the customer sent back later does
+    not make it late); a line not complete once that date has passed is late
+    too. It is accurate when it was shipped in the quantity ordered and
+    nothing of it came back (Odoo's returns: moves with
+    ``origin_returned_move_id``). Quantities are in the line's unit.
     """
 
     _name = "sale.governance.line.report"
@@ -39,7 +40,13 @@ class SaleGovernanceLineReport(models.Model):
             "team_id",
             "state",
         ],
-        "stock.move": ["sale_line_id", "state", "date", "origin_returned_move_id"],
+        "stock.move": [
+            "sale_line_id",
+            "state",
+            "date",
+            "quantity",
+            "origin_returned_move_id",
+        ],
     }
 
     line_id = fields.Many2one("sale.order.line", string="Order Line", readonly=True)
@@ -89,8 +96,7 @@ class SaleGovernanceLineReport(models.Model):
                    l.qty_delivered AS qty_delivered,
                    COALESCE(mv.returned, 0.0) AS qty_returned,
                    CASE WHEN so.governance_promised_date IS NULL THEN NULL
-                        WHEN l.qty_delivered >= l.product_uom_qty
-                             AND mv.delivered_date IS NOT NULL
+                        WHEN mv.shipped >= l.product_uom_qty
                         THEN CASE WHEN mv.delivered_date
                                        <= so.governance_promised_date
                                   THEN 100.0 ELSE 0.0 END
@@ -98,16 +104,21 @@ class SaleGovernanceLineReport(models.Model):
                    END AS on_time_rate,
                    CASE WHEN mv.delivered_date IS NOT NULL
                         THEN CASE WHEN COALESCE(mv.returned, 0.0) > 0
-                                    OR l.qty_delivered <> l.product_uom_qty
+                                    OR mv.shipped <> l.product_uom_qty
                                   THEN 0.0 ELSE 100.0 END
                    END AS accuracy_rate
               FROM sale_order_line l
               JOIN sale_order so ON so.id = l.order_id
               LEFT JOIN (
                     SELECT m.sale_line_id,
-                           max(m.date) FILTER (WHERE dest.usage = 'customer')
+                           max(m.date) FILTER (
+                               WHERE dest.usage = 'customer'
+                                 AND m.origin_returned_move_id IS NULL)
                                AS delivered_date,
-                           sum(m.product_qty) FILTER (
+                           sum(m.quantity) FILTER (
+                               WHERE dest.usage = 'customer'
+                                 AND m.origin_returned_move_id IS NULL) AS shipped,
+                           sum(m.quantity) FILTER (
                                WHERE m.origin_returned_move_id IS NOT NULL
                                  AND src.usage = 'customer') AS returned
                       FROM stock_move m
