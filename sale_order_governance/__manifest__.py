@@ -61,6 +61,7 @@
         "views/sale_governance_document_rule_views.xml",
         "views/res_config_settings_policy_views.xml",
         "views/res_config_settings_kpi_views.xml",
+        "views/sale_order_kpi_views.xml",
         "views/crm_team_views.xml",
         "views/product_category_views.xml",
         "views/res_partner_risk_views.xml",
