@@ -76,13 +76,14 @@ class SaleFulfilmentReport(models.Model):
             SELECT mp.id * 2 + 1, mp.name, 'production', so.id, NULL::int,
                    CASE WHEN mp.state = 'done' THEN mp.date_finished END,
                    mp.state = 'done'
-              FROM mrp_production mp
-              JOIN sale_order so
-                ON so.procurement_group_id IS NOT NULL
-               AND (so.procurement_group_id = mp.procurement_group_id
-                    OR EXISTS (SELECT 1 FROM stock_move sm
-                                WHERE sm.created_production_id = mp.id
-                                  AND sm.group_id = so.procurement_group_id))
+              FROM (SELECT id AS production_id, procurement_group_id AS group_id
+                      FROM mrp_production
+                    UNION
+                    SELECT created_production_id, group_id
+                      FROM stock_move
+                     WHERE created_production_id IS NOT NULL) link
+              JOIN mrp_production mp ON mp.id = link.production_id
+              JOIN sale_order so ON so.procurement_group_id = link.group_id
              WHERE mp.state != 'cancel'
             """
         )

@@ -6,8 +6,10 @@ from odoo.tools import SQL
 from ..models.sale_review_stage import DEPARTMENTS
 from .sql_view import create_report_view
 
-# Row ids: the review's id shifted left of the accountable user's id.
-ID_SHIFT = 2**31
+# Row ids: the review's id shifted left of the accountable user's id (users
+# below 16 million; ids stay below 2**53 for the web client up to half a
+# billion reviews).
+ID_SHIFT = 2**24
 
 
 class SaleReviewDelayReport(models.Model):

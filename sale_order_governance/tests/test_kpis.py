@@ -337,3 +337,37 @@ class TestDeliveryKpis(RequestCase):
                 .search([("order_id", "in", (mine | theirs).ids)])
             )
             self.assertEqual(found.order_id, mine, model)
+
+
+@tagged("post_install", "-at_install")
+class TestKpiViews(RequestCase):
+    def test_analyses_open_and_read_every_column(self):
+        """Each analysis's views load and every column reads, as a salesperson
+        and as a sales manager, through the menus' actions."""
+        order = self._confirmed_order()
+        self._deliver(order, {self.product: 2})
+        manager = self.env.ref("base.user_admin")
+        actions = (
+            "sale_governance_report_action_rates",
+            "sale_review_delay_report_action",
+            "sale_fulfilment_report_action",
+            "sale_governance_line_report_action",
+            "sale_governance_summary_action",
+        )
+        for xmlid in actions:
+            action = self.env.ref(f"sale_order_governance.{xmlid}")
+            model = self.env[action.res_model]
+            views = [(False, mode) for mode in action.view_mode.split(",")]
+            for user in (self.salesperson, manager):
+                if model._transient and user == self.salesperson:
+                    continue
+                with self.subTest(action=xmlid, user=user.login):
+                    model.with_user(user).get_views([*views, (False, "search")])
+                    if not model._transient:
+                        model.with_user(user).search_read([], list(model._fields))
+        self.env.flush_all()
+        self.assertTrue(
+            self.env["sale.governance.line.report"].search(
+                [("order_id", "=", order.id)]
+            )
+        )
