@@ -112,6 +112,12 @@ class TestGovernanceSummary(RequestCase):
             summary.action_send()
         with self.assertRaises(AccessError):
             self._summary(self.salesperson)
+        # Not the figures of a company the manager does not work for.
+        other = self.env["res.company"].create({"name": "Other Governance Co"})
+        with self.assertRaises(AccessError):
+            self.env["sale.governance.summary"].with_user(manager).create(
+                {"company_id": other.id, "date_from": "2026-03-01"}
+            )
 
     def test_monthly_mail_to_the_managers_in_their_language(self):
         Mail = self.env["mail.mail"]
