@@ -38,6 +38,8 @@ TRACKING_COLUMNS = {
     "governance_entry_hours": "double precision",
     "governance_shipment_days": "double precision",
 }
+# The dates the KPIs count from (``sale_order_kpi.py``).
+KPI_COLUMNS = ("governance_confirmed_date", "governance_promised_date")
 # Columns created (and filled where history has a value) before the ORM sees
 # the fields: on millions of orders it would compute them row by row.
 POLICY_COLUMNS = {
@@ -74,6 +76,8 @@ def pre_init_hook(env):
     elif review_state:
         _fill_review_state(cr)
     create_policy_columns(cr)
+    create_kpi_columns(cr)
+    create_accountability_columns(cr)
 
 
 def _fill_review_state(cr):
@@ -332,3 +336,61 @@ def fill_tracking_columns(cr, now, order_ids=None, history=False, review_state=F
         )
     )
     return cr.rowcount
+
+
+def create_kpi_columns(cr):
+    """Create and fill the KPI columns of ``sale_order`` in one UPDATE.
+
+    History: orders confirmed now, and cancelled orders that went through a
+    confirmation (a transfer, an invoice or a cancel request exists), count
+    as confirmed on their order date; their promise is their committed date.
+    """
+    created = []
+    for name in KPI_COLUMNS:
+        if not column_exists(cr, "sale_order", name):
+            create_column(cr, "sale_order", name, "timestamp")
+            created.append(name)
+    if not created:
+        return created
+    cancel_request = SQL("FALSE")
+    cr.execute(SQL("SELECT to_regclass('sale_order_cancel_request') IS NOT NULL"))
+    if cr.fetchone()[0]:
+        cancel_request = SQL(
+            "EXISTS (SELECT 1 FROM sale_order_cancel_request r "
+            "WHERE r.order_id = so.id)"
+        )
+    cr.execute(
+        SQL(
+            """
+            UPDATE sale_order so
+               SET governance_confirmed_date = so.date_order,
+                   governance_promised_date = so.commitment_date
+             WHERE so.state IN ('sale', 'done')
+                OR (so.state = 'cancel'
+                    AND (EXISTS (SELECT 1 FROM stock_picking p
+                                  WHERE p.sale_id = so.id)
+                         OR EXISTS (SELECT 1 FROM sale_order_line l
+                                      JOIN sale_order_line_invoice_rel rel
+                                        ON rel.order_line_id = l.id
+                                     WHERE l.order_id = so.id)
+                         OR %(cancel_request)s))
+            """,
+            cancel_request=cancel_request,
+        )
+    )
+    return created
+
+
+def create_accountability_columns(cr):
+    """``cancelled_at`` of ``sale_order_review``, filled for the reviews
+    already cancelled without a decision by their last change."""
+    if table_exists(cr, "sale_order_review") and not column_exists(
+        cr, "sale_order_review", "cancelled_at"
+    ):
+        create_column(cr, "sale_order_review", "cancelled_at", "timestamp")
+        cr.execute(
+            SQL(
+                "UPDATE sale_order_review SET cancelled_at = write_date "
+                "WHERE state = 'cancelled' AND decided_at IS NULL"
+            )
+        )

@@ -66,3 +66,7 @@ from . import sale_order_abnormal_checks
 from . import sale_order_abnormal
 from . import sale_order_received
 from . import sale_order_document
+from . import sale_order_review_accountability
+from . import sale_order_kpi
+from . import res_company_kpi
+from . import res_config_settings_kpi

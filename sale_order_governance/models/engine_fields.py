@@ -72,6 +72,9 @@ ENGINE_OWNED_FIELDS = {
         "governance_payment_due_date",
         "governance_entry_hours",
         "governance_shipment_days",
+        # KPIs: the first confirmation and the promise approved.
+        "governance_confirmed_date",
+        "governance_promised_date",
     }
     | POLICY_ENGINE_FIELDS,
 }

@@ -7,6 +7,7 @@ from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
 
 from ..models.review_mixin import REVIEW_STATES
 from ..models.sale_order_progress import GOVERNANCE_STAGES, NOT_SHIPPED_STAGES
+from .kpi_joins import quantities_join, returns_join, write_off_join
 
 # Rates are averages of 100 (yes) and 0 (no) over the orders they concern,
 # NULL elsewhere: the pivot's average then gives the percentage.
@@ -70,6 +71,21 @@ class SaleGovernanceReport(models.Model):
         help="Confirmed, not shipped, and its committed date has passed.",
     )
     commitment_date = fields.Datetime(string="Committed Date", readonly=True)
+    confirmed_date = fields.Datetime(
+        string="First Confirmed On",
+        readonly=True,
+        help="Kept when the order is cancelled later.",
+    )
+    promised_date = fields.Datetime(
+        string="Promised Delivery Date",
+        readonly=True,
+        help="The delivery date as approved: at confirmation, or as an approved "
+        "change request moved it.",
+    )
+    written_off = fields.Boolean(
+        readonly=True,
+        help="An invoice of the order was settled on a bad-debt account.",
+    )
     submitted_date = fields.Datetime(string="Submitted On", readonly=True)
     approved_date = fields.Datetime(string="Approved On", readonly=True)
     delivered_date = fields.Datetime(string="Delivered On", readonly=True)
@@ -88,7 +104,21 @@ class SaleGovernanceReport(models.Model):
         string="On-Time Delivery (%)",
         aggregator="avg",
         readonly=True,
-        help="Delivered orders with a committed date: delivered on or before it.",
+        help="Delivered orders with a promised date: delivered on or before it.",
+    )
+    return_count = fields.Integer(string="# Returns", readonly=True)
+    shipping_accuracy_rate = fields.Float(
+        string="Shipping Accuracy (%)",
+        aggregator="avg",
+        readonly=True,
+        help="Delivered orders none of whose deliveries was returned.",
+    )
+    order_accuracy_rate = fields.Float(
+        string="Order Accuracy (%)",
+        aggregator="avg",
+        readonly=True,
+        help="Delivered orders with nothing returned and every stock line "
+        "delivered in the quantity ordered.",
     )
     shipment_days = fields.Float(
         string="Shipment Time (Working Days)", aggregator="avg", readonly=True
@@ -129,23 +159,35 @@ class SaleGovernanceReport(models.Model):
     )
     change_request_count = fields.Integer(string="# Change Requests", readonly=True)
     cancel_request_count = fields.Integer(string="# Cancel Requests", readonly=True)
+    confirmed_count = fields.Integer(string="# Confirmed", readonly=True)
+    submitted_change_count = fields.Integer(
+        string="# Change Requests Submitted", readonly=True
+    )
     change_rate = fields.Float(
         string="Change Rate (%)",
         aggregator="avg",
         readonly=True,
-        help="Confirmed orders that had at least one change request.",
+        help="Change requests submitted per 100 confirmed orders.",
     )
     cancel_rate = fields.Float(
         string="Cancellation Rate (%)",
         aggregator="avg",
         readonly=True,
-        help="Confirmed or cancelled orders: cancelled.",
+        help="Confirmed orders later cancelled, per 100 confirmed orders "
+        "(cancelled quotations do not count).",
     )
     payment_overdue_rate = fields.Float(
         string="Payment Overdue (%)",
         aggregator="avg",
         readonly=True,
         help="Invoiced orders: not paid and an invoice is past its due date.",
+    )
+    bad_debt_rate = fields.Float(
+        string="Bad Debt (%)",
+        aggregator="avg",
+        readonly=True,
+        help="Invoiced orders: an invoice written off on a bad-debt account, or "
+        "unpaid longer than the company's bad-debt age after its due date.",
     )
 
     # ------------------------------------------------------------
@@ -155,8 +197,9 @@ class SaleGovernanceReport(models.Model):
     def _request_count_join(self, model, alias):
         """LEFT JOIN of the request counts per order."""
         return SQL(
-            "LEFT JOIN (SELECT order_id, count(*) AS n FROM %s GROUP BY order_id) %s "
-            "ON %s.order_id = o.id",
+            "LEFT JOIN (SELECT order_id, count(*) AS n, count(*) FILTER (WHERE "
+            "governance_review_submitted_at IS NOT NULL) AS submitted FROM %s "
+            "GROUP BY order_id) %s ON %s.order_id = o.id",
             SQL.identifier(self.env[model]._table),
             SQL.identifier(alias),
             SQL.identifier(alias),
@@ -186,6 +229,9 @@ class SaleGovernanceReport(models.Model):
                    (o.state = 'sale' AND o.governance_stage IN %(not_shipped)s
                     AND o.commitment_date < %(now)s) IS TRUE AS is_overdue,
                    o.commitment_date AS commitment_date,
+                   o.governance_confirmed_date AS confirmed_date,
+                   o.governance_promised_date AS promised_date,
+                   wo.order_id IS NOT NULL AS written_off,
                    o.submitted_date AS submitted_date,
                    o.approved_date AS approved_date,
                    o.delivered_date AS delivered_date,
@@ -199,10 +245,17 @@ class SaleGovernanceReport(models.Model):
                         THEN 1 ELSE 0 END AS overdue_count,
                    CASE WHEN o.late_risk THEN 1 ELSE 0 END AS late_risk_count,
                    CASE WHEN o.delivered_date IS NOT NULL
-                             AND o.commitment_date IS NOT NULL
-                        THEN CASE WHEN o.delivered_date <= o.commitment_date
+                             AND %(promise)s IS NOT NULL
+                        THEN CASE WHEN o.delivered_date <= %(promise)s
                                   THEN 100.0 ELSE 0.0 END
                    END AS on_time_rate,
+                   COALESCE(ret.n, 0) AS return_count,
+                   CASE WHEN o.delivered_date IS NOT NULL
+                        THEN CASE WHEN ret.n > 0 THEN 0.0 ELSE 100.0 END
+                   END AS shipping_accuracy_rate,
+                   CASE WHEN o.delivered_date IS NOT NULL
+                        THEN CASE WHEN ret.n > 0 OR qty.off THEN 0.0 ELSE 100.0 END
+                   END AS order_accuracy_rate,
                    CASE WHEN o.delivered_date IS NOT NULL AND o.state = 'sale'
                         THEN o.governance_shipment_days END AS shipment_days,
                    CASE WHEN o.delivered_date IS NOT NULL AND o.state = 'sale'
@@ -235,10 +288,13 @@ class SaleGovernanceReport(models.Model):
                    END AS first_pass_rate,
                    COALESCE(chg.n, 0) AS change_request_count,
                    COALESCE(cnl.n, 0) AS cancel_request_count,
-                   CASE WHEN o.state = 'sale'
-                        THEN CASE WHEN chg.n > 0 THEN 100.0 ELSE 0.0 END
+                   CASE WHEN o.governance_confirmed_date IS NOT NULL
+                        THEN 1 ELSE 0 END AS confirmed_count,
+                   COALESCE(chg.submitted, 0) AS submitted_change_count,
+                   CASE WHEN o.governance_confirmed_date IS NOT NULL
+                        THEN 100.0 * COALESCE(chg.submitted, 0)
                    END AS change_rate,
-                   CASE WHEN o.state IN ('sale', 'cancel')
+                   CASE WHEN o.governance_confirmed_date IS NOT NULL
                         THEN CASE WHEN o.state = 'cancel' THEN 100.0 ELSE 0.0 END
                    END AS cancel_rate,
                    CASE WHEN o.paid_date IS NOT NULL
@@ -247,17 +303,34 @@ class SaleGovernanceReport(models.Model):
                                        AND o.governance_payment_due_date
                                            < (%(now)s)::date
                                   THEN 100.0 ELSE 0.0 END
-                   END AS payment_overdue_rate
+                   END AS payment_overdue_rate,
+                   CASE WHEN o.paid_date IS NOT NULL
+                             OR o.governance_payment_due_date IS NOT NULL
+                        THEN CASE WHEN wo.order_id IS NOT NULL
+                                    OR (o.paid_date IS NULL
+                                        AND o.governance_payment_due_date
+                                            < (%(now)s)::date
+                                              - COALESCE(c.governance_bad_debt_days,
+                                                         180))
+                                  THEN 100.0 ELSE 0.0 END
+                   END AS bad_debt_rate
               FROM sale_order o
               LEFT JOIN res_partner partner ON partner.id = o.partner_id
               LEFT JOIN res_company c ON c.id = o.company_id
               %(change_join)s
               %(cancel_join)s
+              %(returns_join)s
+              %(quantities_join)s
+              %(write_off_join)s
             """,
             now=now,
             not_shipped=NOT_SHIPPED_STAGES,
             change_join=self._request_count_join("sale.order.change.request", "chg"),
             cancel_join=self._request_count_join("sale.order.cancel.request", "cnl"),
+            returns_join=returns_join(),
+            quantities_join=quantities_join(),
+            write_off_join=write_off_join(),
+            promise=SQL("COALESCE(o.governance_promised_date, o.commitment_date)"),
         )
 
     def action_open_order(self):

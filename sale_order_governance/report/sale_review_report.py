@@ -118,7 +118,9 @@ class SaleReviewReport(models.Model):
     )
     delay_score = fields.Float(
         readonly=True,
-        help="Days late times the company's review-delay points per day.",
+        help="Days late times the company's review-delay points per day. Who "
+        "answers for it (whoever held the review when it went late, also for "
+        "reviews cancelled by an edit) is in Review Delays.",
     )
     decided_count = fields.Integer(string="# Decided", readonly=True)
     pending_count = fields.Integer(string="# Pending", readonly=True)

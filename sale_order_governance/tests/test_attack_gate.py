@@ -49,6 +49,8 @@ FORGED_VALUES = {
     "governance_forward_deadline": "2099-01-01 00:00:00",
     "governance_forward_late": True,
     "governance_amount_company": 1.0,
+    "governance_confirmed_date": "2020-01-01 00:00:00",
+    "governance_promised_date": "2099-01-01 00:00:00",
 }
 
 SNAPSHOT_FIELDS = [

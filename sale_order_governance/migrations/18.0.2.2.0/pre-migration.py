@@ -1,14 +1,22 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""18.0.2.2.0: a request's state is derived from its review and its outcome.
+"""18.0.2.2.0: requests' state derived from their review; accountability and KPIs.
 
-The outcome (carried out or withdrawn) is taken from the stored state before
-the registry loads, so that the derived state of every request is the one it
-had. The analysis reports are queries now (``_table_query``): their views go.
+The outcome of a request (carried out or withdrawn) is taken from the stored
+state before the registry loads, so that the derived state of every request
+is the one it had. The analysis reports are queries now (``_table_query``):
+their views go. The first confirmation and the promised date of orders, and
+when reviews were cancelled without a decision, are created and filled with
+SQL before the registry loads, as at installation.
 """
 
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
+
+from odoo.addons.sale_order_governance.hooks import (
+    create_accountability_columns,
+    create_kpi_columns,
+)
 
 OUTCOMES = {
     "sale_order_change_request": ("applied", "cancelled"),
@@ -31,3 +39,5 @@ def migrate(cr, version):
                 outcomes,
             )
         )
+    create_kpi_columns(cr)
+    create_accountability_columns(cr)
