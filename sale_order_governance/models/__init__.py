@@ -49,3 +49,6 @@ from . import sale_order_abnormal_checks
 from . import sale_order_abnormal
 from . import sale_order_received
 from . import sale_order_document
+from . import sale_order_review_inbox
+from . import sale_order_reviewer_access
+from . import res_users_reviews

@@ -16,6 +16,7 @@ REVIEW_STATES = [
     ("in_review", "In Review"),
     ("approved", "Approved"),
     ("rejected", "Rejected"),
+    ("changes", "Changes Requested"),
 ]
 
 
@@ -496,7 +497,7 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         # The reviewer may only read the record.
         self._governance_engine_write(
             {
-                "review_state": "not_submitted",
+                "review_state": "changes",
                 "governance_review_changes_requested": True,
             }
         )

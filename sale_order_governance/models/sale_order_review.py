@@ -59,6 +59,7 @@ class SaleOrderReview(models.Model):
             ("pending", "To Review"),
             ("approved", "Approved"),
             ("rejected", "Rejected"),
+            ("changes", "Changes Requested"),
             ("cancelled", "Cancelled"),
         ],
         required=True,
@@ -458,7 +459,7 @@ class SaleOrderReview(models.Model):
                 # here after _check_can_decide verified who decides.
                 review.sudo().write(
                     {
-                        "state": "cancelled" if decision == "changes" else decision,
+                        "state": decision,
                         "changes_requested": decision == "changes",
                         "decided_by_id": self.env.uid,
                         "decided_on_behalf_of_id": on_behalf.get(review, False)
@@ -535,11 +536,8 @@ class SaleOrderReview(models.Model):
         The assignment e-mail of the activity is not sent: reviewers get one
         notice, with decision links, from ``_notify_reviewers``.
         """
-        activity_type = self.env.ref(
-            "sale_order_governance.mail_activity_type_review",
-            raise_if_not_found=False,
-        )
         for review in self:
+            activity_type = review._activity_type()
             record = review._get_record()
             targets = users or review._notice_users()
             activities = self.env["mail.activity"]

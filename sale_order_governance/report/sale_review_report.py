@@ -85,7 +85,7 @@ class SaleReviewReport(models.Model):
             ("pending", "To Review"),
             ("approved", "Approved"),
             ("rejected", "Rejected"),
-            ("cancelled", "Sent Back for Changes"),
+            ("changes", "Changes Requested"),
         ],
         readonly=True,
     )
