@@ -52,3 +52,4 @@ from . import sale_order_document
 from . import sale_order_review_inbox
 from . import sale_order_reviewer_access
 from . import res_users_reviews
+from . import sale_order_review_evidence
