@@ -68,9 +68,14 @@
         "views/res_partner_risk_views.xml",
         "views/sale_order_change_request_origin_views.xml",
         "wizards/sale_governance_document_add_views.xml",
+        "data/mail_activity_type_request_data.xml",
+        "views/sale_order_review_inbox_views.xml",
     ],
     "demo": ["demo/sale_order_governance_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "sale_order_governance/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "sale_order_governance/static/tests/tours/*.js",
         ],

@@ -70,3 +70,6 @@ from . import sale_order_review_accountability
 from . import sale_order_kpi
 from . import res_company_kpi
 from . import res_config_settings_kpi
+from . import sale_order_review_inbox
+from . import sale_order_reviewer_access
+from . import res_users_reviews

@@ -11,6 +11,7 @@ REVIEW_STATES = [
     ("in_review", "In Review"),
     ("approved", "Approved"),
     ("rejected", "Rejected"),
+    ("changes", "Changes Requested"),
 ]
 
 

@@ -22,7 +22,7 @@ SEND_BACK = {
         "governance_review_changes_requested": False,
     },
     "changes": {
-        "review_state": "not_submitted",
+        "review_state": "changes",
         "governance_review_changes_requested": True,
     },
 }

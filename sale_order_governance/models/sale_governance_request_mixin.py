@@ -22,6 +22,7 @@ REVIEW_TO_REQUEST_STATE = {
     "in_review": "in_review",
     "approved": "approved",
     "rejected": "rejected",
+    "changes": "draft",
 }
 # Labels of the evidence items and columns of requests.
 REQUEST_EVIDENCE_LABELS = {

@@ -287,6 +287,6 @@ class SaleOrder(models.Model):
             # sudo: as the rest of the evidence, read on the reviewer's behalf.
             found = self.sudo()._governance_findings()[self]
             evidence.setdefault("items", []).extend(
-                [f"flag_{kind}", " ".join(found.get(kind, []))] for kind in kinds
+                [f"flag_{kind}", list(found.get(kind, []))] for kind in kinds
             )
         return evidence

@@ -312,7 +312,7 @@ class SaleOrderCancelRequest(models.Model):
                 ["customer", request.partner_id.display_name],
                 [
                     "amount_total",
-                    format_amount(self.env, request.amount_total, request.currency_id),
+                    self._evidence_money(request.amount_total, request.currency_id),
                 ],
                 ["cancel_reason", request.reason_id.name],
                 ["reason", request.note or ""],

@@ -4,7 +4,7 @@
 the order it is based on, the missing items, the fingerprint and evidence."""
 
 from odoo import models
-from odoo.tools import format_amount, format_datetime
+from odoo.tools import format_datetime
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -127,19 +127,17 @@ class SaleOrderChangeRequest(models.Model):
             ["customer", request.partner_id.display_name],
             ["reason", request.reason or ""],
             ["order_progress", progress.get(request.order_progress, "")],
-            ["amount_delta", format_amount(self.env, request.amount_delta, currency)],
+            ["amount_delta", self._evidence_money(request.amount_delta, currency)],
         ]
         if department in ("finance", "management", "sales"):
             items += [
                 [
                     "margin_delta",
-                    format_amount(self.env, request.margin_delta, currency),
+                    self._evidence_money(request.margin_delta, currency),
                 ],
                 [
                     "new_credit_exposure",
-                    format_amount(
-                        self.env, request.new_credit_exposure, company_currency
-                    ),
+                    self._evidence_money(request.new_credit_exposure, company_currency),
                 ],
             ]
         if request.touches_date:
@@ -151,7 +149,7 @@ class SaleOrderChangeRequest(models.Model):
             )
         if request.loss_required or request.loss_borne_by:
             items += [
-                ["loss_amount", format_amount(self.env, request.loss_amount, currency)],
+                ["loss_amount", self._evidence_money(request.loss_amount, currency)],
                 ["loss_borne_by", bearers.get(request.loss_borne_by, "")],
             ]
         items.append(["pickings", ", ".join(request.picking_ids.mapped("name"))])

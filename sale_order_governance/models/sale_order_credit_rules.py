@@ -293,41 +293,42 @@ class SaleOrder(models.Model):
         company = order.company_id
         currency = company.currency_id
         partner = order.partner_id.commercial_partner_id.with_company(company)
-        yes, no = self.env._("Yes"), self.env._("No")
         evidence.setdefault("items", []).extend(
             [
                 [
                     "credit_exposure_receivable",
-                    self._format_money(order.credit_exposure_receivable, currency),
+                    self._evidence_money(order.credit_exposure_receivable, currency),
                 ],
                 [
                     "credit_exposure_orders",
-                    self._format_money(order.credit_exposure_orders, currency),
+                    self._evidence_money(order.credit_exposure_orders, currency),
                 ],
                 [
                     "credit_exposure_draft",
-                    self._format_money(order.credit_exposure_draft, currency),
+                    self._evidence_money(order.credit_exposure_draft, currency),
                 ],
                 [
                     "credit_exposure_order",
-                    self._format_money(order.credit_exposure_order, currency),
+                    self._evidence_money(order.credit_exposure_order, currency),
                 ],
                 [
                     "credit_exposure",
-                    self._format_money(order.credit_exposure, currency),
+                    self._evidence_money(order.credit_exposure, currency),
                 ],
                 [
                     "credit_limit",
-                    self._format_money(order.credit_limit_active, currency)
+                    self._evidence_money(order.credit_limit_active, currency)
                     if order.credit_limit_active
-                    else no,
+                    else False,
                 ],
                 ["credit_overdue_tolerance", partner.credit_overdue_tolerance_days],
                 [
                     "credit_hold",
-                    (partner.credit_hold_reason or yes) if partner.credit_hold else no,
+                    (partner.credit_hold_reason or True)
+                    if partner.credit_hold
+                    else False,
                 ],
-                ["credit_prepayment", yes if partner.credit_require_prepayment else no],
+                ["credit_prepayment", bool(partner.credit_require_prepayment)],
                 ["credit_blocked_reason", order.credit_blocked_reason or ""],
             ]
         )

@@ -66,7 +66,10 @@ class SaleOrder(models.Model):
         return {
             "items": [
                 ["customer", self.partner_id.display_name],
-                ["amount_total", self._format_money(self.amount_total)],
+                [
+                    "amount_total",
+                    self._evidence_money(self.amount_total, self.currency_id),
+                ],
                 ["payment_term", self.payment_term_id.name or ""],
                 [
                     "requested_date",
@@ -109,9 +112,12 @@ class SaleOrder(models.Model):
         return {
             "items": [
                 ["customer", self.partner_id.commercial_partner_id.display_name],
-                ["amount_total", self._format_money(self.amount_total)],
-                ["amount_due", self._format_money(due, company_currency)],
-                ["overdue_amount", self._format_money(overdue, company_currency)],
+                [
+                    "amount_total",
+                    self._evidence_money(self.amount_total, self.currency_id),
+                ],
+                ["amount_due", self._evidence_money(due, company_currency)],
+                ["overdue_amount", self._evidence_money(overdue, company_currency)],
                 ["overdue_days", days],
                 ["payment_term", self.payment_term_id.name or ""],
                 ["margin_percent", round(self.margin_percent * 100, 2)],
@@ -170,8 +176,11 @@ class SaleOrder(models.Model):
         return {
             "items": [
                 ["customer", self.partner_id.display_name],
-                ["amount_total", self._format_money(self.amount_total)],
-                ["margin", self._format_money(self.margin)],
+                [
+                    "amount_total",
+                    self._evidence_money(self.amount_total, self.currency_id),
+                ],
+                ["margin", self._evidence_money(self.margin, self.currency_id)],
                 ["margin_percent", round(self.margin_percent * 100, 2)],
                 ["max_discount", max_discount],
                 ["below_pricelist", below],

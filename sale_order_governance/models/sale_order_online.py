@@ -38,7 +38,7 @@ class SaleOrder(models.Model):
             if order.state == "draft":
                 order.with_context(tracking_disable=True).action_quotation_sent()
             order._governance_engine_write({"governance_held_online": True})
-            if order.review_state in ("not_submitted", "rejected"):
+            if order.review_state in ("not_submitted", "rejected", "changes"):
                 missing = order._review_missing_items()
                 if not missing:
                     try:

@@ -56,6 +56,7 @@ class SaleOrderReview(models.Model):
             ("pending", "To Review"),
             ("approved", "Approved"),
             ("rejected", "Rejected"),
+            ("changes", "Changes Requested"),
             ("cancelled", "Cancelled"),
         ],
         required=True,

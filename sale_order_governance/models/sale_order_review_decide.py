@@ -122,7 +122,7 @@ class SaleOrderReview(models.Model):
                 # here after _check_can_decide verified who decides.
                 review.sudo().write(
                     {
-                        "state": "cancelled" if decision == "changes" else decision,
+                        "state": decision,
                         "changes_requested": decision == "changes",
                         "decided_by_id": self.env.uid,
                         "decided_on_behalf_of_id": on_behalf.get(review, False)

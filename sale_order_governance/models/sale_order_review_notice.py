@@ -29,11 +29,8 @@ class SaleOrderReview(models.Model):
         The assignment e-mail of the activity is not sent: reviewers get one
         notice, with decision links, from ``_notify_reviewers``.
         """
-        activity_type = self.env.ref(
-            "sale_order_governance.mail_activity_type_review",
-            raise_if_not_found=False,
-        )
         for review in self:
+            activity_type = review._activity_type()
             record = review._get_record()
             targets = users or review._notice_users()
             activities = self.env["mail.activity"]

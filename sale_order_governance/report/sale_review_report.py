@@ -80,7 +80,7 @@ class SaleReviewReport(models.Model):
             ("pending", "To Review"),
             ("approved", "Approved"),
             ("rejected", "Rejected"),
-            ("cancelled", "Sent Back for Changes"),
+            ("changes", "Changes Requested"),
         ],
         readonly=True,
     )

@@ -431,11 +431,14 @@ class TestCreditExposure(CreditCase):
         self._invoice(300.0)
         order = self._create_order()
         evidence = dict(order._review_evidence("finance")["items"])
-        self.assertEqual(
-            evidence["credit_exposure_receivable"], order._format_money(300.0)
-        )
-        self.assertEqual(evidence["credit_exposure_order"], order._format_money(200.0))
-        self.assertEqual(evidence["credit_exposure"], order._format_money(500.0))
+        currency = order.company_id.currency_id
+
+        def money(amount):
+            return {"amount": amount, "currency_id": currency.id}
+
+        self.assertEqual(evidence["credit_exposure_receivable"], money(300.0))
+        self.assertEqual(evidence["credit_exposure_order"], money(200.0))
+        self.assertEqual(evidence["credit_exposure"], money(500.0))
         self.assertEqual(evidence["credit_overdue_tolerance"], 30)
         labels = order._review_evidence_labels()
         self.assertEqual(

@@ -292,13 +292,12 @@ class TestCreditExposureService(CreditCase):
         )
         # The finance evidence gives the same receivable figures.
         evidence = dict(order._review_evidence("finance")["items"])
+        currency = self.company.currency_id
         self.assertEqual(
-            evidence["amount_due"],
-            order._format_money(250.0, self.company.currency_id),
+            evidence["amount_due"], {"amount": 250.0, "currency_id": currency.id}
         )
         self.assertEqual(
-            evidence["credit_exposure"],
-            order._format_money(550.0, self.company.currency_id),
+            evidence["credit_exposure"], {"amount": 550.0, "currency_id": currency.id}
         )
         # Confirming it: its own share moves into the customer's orders, the
         # exposure stays.

@@ -56,7 +56,7 @@ class TestEngineLayout(RequestCase):
         review.with_user(self.sales_manager).action_request_changes("Say why")
         self.assertEqual(
             (request.state, request.review_state, request.outcome),
-            ("draft", "not_submitted", False),
+            ("draft", "changes", False),
         )
         request.with_user(self.salesperson).action_submit()
         self._approve_request(request, self.sales_manager)

@@ -210,10 +210,10 @@ class TestRequestChanges(ReviewerCase):
         warehouse.with_user(self.warehouse_user).action_request_changes(
             "Not enough stock for this date"
         )
-        self.assertEqual(order.review_state, "not_submitted")
+        self.assertEqual(order.review_state, "changes")
         self.assertTrue(order.governance_review_changes_requested)
         self.assertTrue(warehouse.changes_requested)
-        self.assertEqual(warehouse.state, "cancelled")
+        self.assertEqual(warehouse.state, "changes")
         todo = order.activity_ids.filtered(lambda act: act.user_id == self.salesperson)
         self.assertIn("Not enough stock", todo.note)
 

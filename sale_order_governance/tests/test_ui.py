@@ -181,3 +181,67 @@ class TestChangeRequestTours(HttpCase, RequestCase):
         )
         self.assertEqual(line.product_uom_qty, 5.0)
         self.assertEqual(self._move_qty(order, self.product), 5.0)
+
+
+@tagged("post_install", "-at_install")
+class TestReviewerTours(HttpCase, GovernanceCase):
+    """A reviewer works through "My Reviews"; the salesperson resubmits."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_stage("Sales Manager", cls.sales_manager, 10)
+        cls.stage_finance = cls._create_stage(
+            "Finance", cls.finance_user, 10, department="finance"
+        )
+
+    def _submitted(self, name):
+        order = self._create_order(lines=[(self.product, 2, 100.0)])
+        order.name = name
+        order.with_user(self.salesperson).action_submit_for_review()
+        return order
+
+    def test_decide_move_on_and_resubmit(self):
+        self.stage_finance.active = False
+        orders = [self._submitted(f"GOV-NEXT-{index}") for index in (1, 2, 3)]
+        self.start_tour(
+            "/odoo/action-sale_order_governance.sale_order_review_action_mine",
+            "sale_order_governance_review_next_tour",
+            login="gov_sales_manager",
+        )
+        self.assertEqual(
+            [order.review_state for order in orders],
+            ["approved", "approved", "changes"],
+        )
+        sent_back = orders[2].governance_review_ids
+        self.assertRecordValues(
+            sent_back,
+            [{"state": "changes", "comment": "Deliver in two lots"}],
+        )
+        self.start_tour(
+            f"/odoo/sales/{orders[2].id}",
+            "sale_order_governance_changes_resubmit_tour",
+            login="gov_salesperson",
+        )
+        self.assertEqual(orders[2].review_state, "in_review")
+        self.assertEqual(orders[2].governance_review_current_ids.round, 2)
+        self.assertEqual(orders[2].governance_review_earlier_ids, sent_back)
+
+    def test_reviewer_reads_and_writes_in_the_chatter(self):
+        self.env["sale.review.stage"].search(
+            [("name", "=", "Sales Manager")]
+        ).active = False
+        order = self._submitted("GOV-READ-1")
+        self.assertEqual(
+            order.governance_review_ids.reviewer_user_ids, self.finance_user
+        )
+        self.start_tour(
+            "/odoo/action-sale_order_governance.sale_order_review_action_mine",
+            "sale_order_governance_reviewer_readonly_tour",
+            login="gov_finance",
+        )
+        message = order.message_ids.filtered(lambda msg: "two lots" in (msg.body or ""))
+        self.assertEqual(message.author_id, self.finance_user.partner_id)
+        self.assertEqual(message.message_type, "comment")
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.review_state, "in_review")

@@ -37,6 +37,9 @@ class SaleOrderReviewDecision(models.TransientModel):
             "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
+            "context": {
+                "governance_from_list": self.env.context.get("governance_from_list")
+            },
         }
 
     def action_confirm_decision(self):
@@ -50,4 +53,9 @@ class SaleOrderReviewDecision(models.TransientModel):
             self.review_ids.action_request_changes(self.comment, attachments)
         else:
             self.review_ids.action_approve(self.comment, attachments)
-        return {"type": "ir.actions.act_window_close"}
+        decided = {"reject": "rejected", "changes": "changes"}
+        return self.review_ids._decision_done_action(
+            decided.get(self.decision, "approved"),
+            self.env.context.get("governance_from_list"),
+            in_dialog=True,
+        )

@@ -55,7 +55,7 @@ tours.add("sale_order_governance_change_request_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name='governance_review_ids'] .o_data_row:contains('Production (changes)') .badge:contains('To Review')",
+            trigger: ".o_field_widget[name='governance_review_current_ids'] .o_data_row:contains('Production (changes)') .badge:contains('To Review')",
         },
     ],
 });

@@ -28,7 +28,7 @@ tours.add("sale_order_governance_submit_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name='governance_review_ids'] .badge:contains('To Review')",
+            trigger: ".o_field_widget[name='governance_review_current_ids'] .badge:contains('To Review')",
         },
     ],
 });
@@ -37,7 +37,7 @@ tours.add("sale_order_governance_approve_tour", {
     steps: () => [
         {
             content: "Open the review waiting for me",
-            trigger: ".o_list_view .o_data_row td[name='order_id']:contains('GOV-TOUR')",
+            trigger: ".o_list_view .o_data_row td[name='res_name']:contains('GOV-TOUR')",
             run: "click",
         },
         {
@@ -46,12 +46,16 @@ tours.add("sale_order_governance_approve_tour", {
         },
         {
             content: "Approve",
-            trigger: ".o_form_view button[name='action_approve']",
+            trigger: ".o_form_view button[name='action_decide_approve']",
             run: "click",
         },
         {
             content: "The review is approved",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Approved')",
+            trigger: ".o_notification:contains('approved')",
+        },
+        {
+            content: "Nothing else waits: back to My Reviews",
+            trigger: ".o_view_nocontent:contains('Nothing waits for your decision')",
         },
     ],
 });
