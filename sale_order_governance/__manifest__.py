@@ -51,6 +51,7 @@
         "wizards/sale_review_stage_import_tier_views.xml",
         "data/sale_order_tracking_data.xml",
         "views/sale_order_tracking_views.xml",
+        "views/sale_order_ux_views.xml",
         "report/sale_governance_report_views.xml",
         "report/sale_review_report_views.xml",
         "views/sale_order_governance_menus.xml",

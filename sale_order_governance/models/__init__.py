@@ -49,3 +49,5 @@ from . import sale_order_abnormal_checks
 from . import sale_order_abnormal
 from . import sale_order_received
 from . import sale_order_document
+from . import sale_order_ux
+from . import sale_order_credit_ux

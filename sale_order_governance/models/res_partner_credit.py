@@ -29,6 +29,7 @@ CREDIT_POLICY_READ = [
 
 CREDIT_FIGURES_GROUPS = "sales_team.group_sale_salesman"
 
+
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "sale.credit.exposure.mixin"]
