@@ -40,6 +40,7 @@
         "wizards/sale_order_review_decision_views.xml",
         "views/sale_order_change_request_views.xml",
         "views/sale_order_cancel_request_views.xml",
+        "views/sale_governance_request_ux_views.xml",
         "views/sale_order_cancel_reason_views.xml",
         "views/sale_order_change_views.xml",
         "data/sale_credit_activity_data.xml",
@@ -64,7 +65,10 @@
         "views/sale_order_change_request_origin_views.xml",
         "wizards/sale_governance_document_add_views.xml",
     ],
-    "demo": ["demo/sale_order_governance_demo.xml"],
+    "demo": [
+        "demo/sale_order_governance_demo.xml",
+        "demo/sale_order_governance_ux_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "sale_order_governance/static/tests/tours/*.js",

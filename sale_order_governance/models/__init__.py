@@ -51,3 +51,5 @@ from . import sale_order_received
 from . import sale_order_document
 from . import sale_order_ux
 from . import sale_order_credit_ux
+from . import sale_governance_request_ux
+from . import sale_review_stage_ux

@@ -60,7 +60,7 @@ class SaleOrderCancelRequest(models.Model):
     )
     note = fields.Text(help="What the customer said, and any detail of the reason.")
     state = fields.Selection(
-        selection_add=[("done", "Done"), ("cancelled",)],
+        selection_add=[("done", "Applied"), ("cancelled",)],
         ondelete={"done": "set default"},
     )
     # Assessment, taken from stock and accounting when the request is made

@@ -23,6 +23,23 @@ class SaleOrder(models.Model):
                 and order._governance_blocking_reasons()
             )
 
+    def _governance_demo_approve_until(self, sequence):
+        """Demo data: submitted by the salesperson, the reviews of the steps
+        before ``sequence`` approved, so that the next step has work."""
+        for order in self:
+            order.with_user(order.user_id).action_submit_for_review()
+            while True:
+                pending = order.governance_review_ids.filtered(
+                    lambda review: (
+                        review.state == "pending"
+                        and review.stage_id.sequence < sequence
+                    )
+                )
+                if not pending:
+                    break
+                for review in pending:
+                    review.with_user(review.reviewer_user_ids[:1]).action_approve()
+
     # ------------------------------------------------------------
     # VIEWS
     # ------------------------------------------------------------
