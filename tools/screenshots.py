@@ -39,11 +39,7 @@ PAGES = [
         "03_review_evidence",
         ACTION + "sale_order_review_action",
         "sale.order.review",
-        [
-            ("state", "=", "pending"),
-            ("res_model", "=", "sale.order"),
-            ("department", "=", "sales"),
-        ],
+        [("state", "=", "pending"), ("res_model", "=", "sale.order")],
     ),
     ("04_overdue_reviews", ACTION + "sale_order_review_action_overdue", None, None),
     (
@@ -64,6 +60,8 @@ PAGES = [
     ("10_review_stages", ACTION + "sale_review_stage_action", None, None),
     ("11_settings", "/odoo/action-sale.action_sale_config_settings", None, None),
 ]
+# Pages shown from an element further down (scrolled into view).
+SCROLL_TO = {"11_settings": "#governance_review_sla"}
 
 
 def rpc(url, path, params, cookie=None):
@@ -112,9 +110,10 @@ class Chrome:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        endpoint = f"http://127.0.0.1:{port}/json"
         for _attempt in range(50):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json") as response:
+                with urllib.request.urlopen(endpoint) as response:
                     target = next(
                         t for t in json.loads(response.read()) if t["type"] == "page"
                     )
@@ -206,6 +205,13 @@ def main():
                 path = f"{path}/{record}"
             chrome.call("Page.navigate", url=args.url + path)
             chrome.wait_for(".o_action_manager .o_view_controller")
+            if name in SCROLL_TO:
+                selector = json.dumps(SCROLL_TO[name])
+                chrome.call(
+                    "Runtime.evaluate",
+                    expression=f"document.querySelector({selector})?.scrollIntoView()",
+                )
+                time.sleep(1)
             shot = chrome.call("Page.captureScreenshot", format="png")
             target = out / f"{name}.png"
             target.write_bytes(base64.b64decode(shot["data"]))
