@@ -135,12 +135,14 @@ class SaleOrder(models.Model):
                 lambda act, kind=activity_type: act.activity_type_id == kind
             ).user_id
             for user in controllers - waiting:
+                # Titles in the language of the controller who reads them.
+                reader = self.with_context(lang=user.lang or self.env.lang)
                 order_sudo.activity_schedule(
                     CREDIT_DECISION_ACTIVITY,
-                    summary=self.env._("Credit decision: order blocked"),
+                    summary=reader.env._("Credit decision: order blocked"),
                     # Due today: the salesperson waits for it.
                     date_deadline=fields.Date.context_today(order_sudo),
-                    note=self.env._(
+                    note=reader.env._(
                         "%(order)s of %(partner)s is blocked by credit control: "
                         "%(reasons)s Release it or ask the salesperson to contact "
                         "the customer.",
@@ -165,21 +167,22 @@ class SaleOrder(models.Model):
             )
             responsible = order_sudo.user_id or order_sudo.create_uid
             if responsible:
+                reader = self.with_context(lang=responsible.lang or self.env.lang)
                 summary = (
-                    self.env._("Credit released: deliver the order")
+                    reader.env._("Credit released: deliver the order")
                     if order_sudo.state == "sale"
-                    else self.env._("Credit released: confirm the order")
+                    else reader.env._("Credit released: confirm the order")
                 )
                 order_sudo.activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=summary,
-                    note=self.env._(
+                    note=reader.env._(
                         "%(user)s released the order up to %(amount)s until %(date)s.",
                         user=override.approved_by_id.name,
                         amount=self._format_money(
                             override.amount, override.currency_id
                         ),
-                        date=format_date(self.env, override.expiry_date),
+                        date=format_date(reader.env, override.expiry_date),
                     ),
                     user_id=responsible.id,
                 )

@@ -172,3 +172,14 @@ class TestCreditNextStep(CreditCase):
         with self.assertRaises(AccessError):
             order.with_user(other).action_credit_ask_release()
         self.assertFalse(self._decisions(order))
+
+    def test_activity_titles_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.controller.lang = "zh_CN"
+        self._invoice(900.0)
+        order = self._create_order()
+        order.with_user(self.salesperson).action_credit_ask_release()
+        self.assertEqual(self._decisions(order).summary, "信用审批：订单被拦截")
+        self._override(order, 1100.0)
+        told = order.activity_ids.filtered(lambda act: act.user_id == self.salesperson)
+        self.assertEqual(told.summary, "Credit released: confirm the order")
