@@ -53,3 +53,4 @@ from . import sale_order_ux
 from . import sale_order_credit_ux
 from . import sale_governance_request_ux
 from . import sale_review_stage_ux
+from . import sale_order_demo
