@@ -42,6 +42,7 @@
         "wizards/sale_order_review_decision_views.xml",
         "views/sale_order_change_request_views.xml",
         "views/sale_order_cancel_request_views.xml",
+        "views/sale_governance_request_ux_views.xml",
         "views/sale_order_cancel_reason_views.xml",
         "views/sale_order_change_views.xml",
         "data/sale_credit_activity_data.xml",
@@ -53,6 +54,7 @@
         "wizards/sale_review_stage_import_tier_views.xml",
         "data/sale_order_tracking_data.xml",
         "views/sale_order_tracking_views.xml",
+        "views/sale_order_ux_views.xml",
         "report/sale_governance_report_views.xml",
         "report/sale_review_report_views.xml",
         "report/sale_governance_kpi_views.xml",
@@ -71,7 +73,10 @@
         "data/mail_activity_type_request_data.xml",
         "views/sale_order_review_inbox_views.xml",
     ],
-    "demo": ["demo/sale_order_governance_demo.xml"],
+    "demo": [
+        "demo/sale_order_governance_demo.xml",
+        "demo/sale_order_governance_ux_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "sale_order_governance/static/src/js/*.js",

@@ -53,10 +53,21 @@ def build(addon):
         if fragment.exists():
             parts.append(title(heading, "="))
             parts.append(fragment.read_text(encoding="utf-8"))
-    shots = sorted((addon / "static" / "description" / "screenshots").glob("*.png"))
+    folder = addon / "static" / "description" / "screenshots"
+    shots = sorted(folder.glob("*.png"))
     if shots:
         parts.append(title("Screenshots", "="))
         for shot in shots:
+            caption = shot.stem.split("_", 1)[-1].replace("_", " ").capitalize()
+            image = shot.relative_to(addon)
+            parts.append(f"**{caption}**\n\n.. image:: {image}\n   :width: 720\n")
+    # The same screens in another language: screenshots/<lang>/*.png.
+    for lang_folder in sorted(path for path in folder.glob("*") if path.is_dir()):
+        lang_shots = sorted(lang_folder.glob("*.png"))
+        if not lang_shots:
+            continue
+        parts.append(title(f"Screenshots ({lang_folder.name})", "-"))
+        for shot in lang_shots:
             caption = shot.stem.split("_", 1)[-1].replace("_", " ").capitalize()
             image = shot.relative_to(addon)
             parts.append(f"**{caption}**\n\n.. image:: {image}\n   :width: 720\n")

@@ -2,6 +2,11 @@
 
     python tools/screenshots.py --url http://127.0.0.1:8069 --db sog_demo \
         --out sale_order_governance/static/description/screenshots
+    python tools/screenshots.py --url http://127.0.0.1:8069 --db sog_demo \
+        --lang zh_CN --out sale_order_governance/static/description/screenshots/zh_CN
+
+With ``--lang`` the user reads Odoo in that language (installed in the
+database); ``--debug-port`` lets several runs share a machine.
 
 Logs in with the given user through JSON-RPC, hands the session cookie to a
 headless Chromium over the DevTools protocol and captures each page in the
@@ -34,11 +39,7 @@ PAGES = [
         "03_review_evidence",
         ACTION + "sale_order_review_action",
         "sale.order.review",
-        [
-            ("state", "=", "pending"),
-            ("res_model", "=", "sale.order"),
-            ("department", "=", "sales"),
-        ],
+        [("state", "=", "pending"), ("res_model", "=", "sale.order")],
     ),
     ("04_overdue_reviews", ACTION + "sale_order_review_action_overdue", None, None),
     (
@@ -57,7 +58,10 @@ PAGES = [
     ("08_order_kpis", ACTION + "sale_governance_report_action", None, None),
     ("09_review_performance", ACTION + "sale_review_report_action", None, None),
     ("10_review_stages", ACTION + "sale_review_stage_action", None, None),
+    ("11_settings", "/odoo/action-sale.action_sale_config_settings", None, None),
 ]
+# Pages shown from an element further down (scrolled into view).
+SCROLL_TO = {"11_settings": "#governance_review_sla"}
 
 
 def rpc(url, path, params, cookie=None):
@@ -85,7 +89,7 @@ def first_record(url, cookie, model, domain):
 
 
 class Chrome:
-    def __init__(self, width=1440, height=900):
+    def __init__(self, width=1440, height=900, port=9333):
         self.profile = tempfile.mkdtemp()
         binary = shutil.which("chromium") or shutil.which("google-chrome")
         self.process = subprocess.Popen(
@@ -99,16 +103,17 @@ class Chrome:
                 "--disable-component-update",
                 "--disable-sync",
                 f"--window-size={width},{height}",
-                "--remote-debugging-port=9333",
+                f"--remote-debugging-port={port}",
                 f"--user-data-dir={self.profile}",
                 "about:blank",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        endpoint = f"http://127.0.0.1:{port}/json"
         for _attempt in range(50):
             try:
-                with urllib.request.urlopen("http://127.0.0.1:9333/json") as response:
+                with urllib.request.urlopen(endpoint) as response:
                     target = next(
                         t for t in json.loads(response.read()) if t["type"] == "page"
                     )
@@ -155,6 +160,7 @@ def main():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--lang", default="en_US")
     parser.add_argument("--out", default="screenshots")
+    parser.add_argument("--debug-port", type=int, default=9333)
     args = parser.parse_args()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -165,7 +171,27 @@ def main():
     )
     session_id = set_cookie.split("session_id=")[1].split(";")[0]
     cookie = f"session_id={session_id}"
-    chrome = Chrome()
+    if args.lang:
+        # The user's own language: the session reads it at the next login.
+        rpc(
+            args.url,
+            "/web/dataset/call_kw",
+            {
+                "model": "res.users",
+                "method": "write",
+                "args": [[_result["uid"]], {"lang": args.lang}],
+                "kwargs": {},
+            },
+            cookie,
+        )
+        _result, set_cookie = rpc(
+            args.url,
+            "/web/session/authenticate",
+            {"db": args.db, "login": args.login, "password": args.password},
+        )
+        session_id = set_cookie.split("session_id=")[1].split(";")[0]
+        cookie = f"session_id={session_id}"
+    chrome = Chrome(port=args.debug_port)
     try:
         chrome.call("Network.enable")
         chrome.call(
@@ -179,6 +205,13 @@ def main():
                 path = f"{path}/{record}"
             chrome.call("Page.navigate", url=args.url + path)
             chrome.wait_for(".o_action_manager .o_view_controller")
+            if name in SCROLL_TO:
+                selector = json.dumps(SCROLL_TO[name])
+                chrome.call(
+                    "Runtime.evaluate",
+                    expression=f"document.querySelector({selector})?.scrollIntoView()",
+                )
+                time.sleep(1)
             shot = chrome.call("Page.captureScreenshot", format="png")
             target = out / f"{name}.png"
             target.write_bytes(base64.b64decode(shot["data"]))

@@ -73,3 +73,8 @@ from . import res_config_settings_kpi
 from . import sale_order_review_inbox
 from . import sale_order_reviewer_access
 from . import res_users_reviews
+from . import sale_order_ux
+from . import sale_order_credit_ux
+from . import sale_governance_request_ux
+from . import sale_review_stage_ux
+from . import sale_order_demo

@@ -58,7 +58,7 @@ REQUEST_STATES = [
     ("in_review", "In Review"),
     ("approved", "Approved"),
     ("rejected", "Rejected"),
-    ("cancelled", "Cancelled"),
+    ("cancelled", "Withdrawn"),
 ]
 
 

@@ -58,11 +58,11 @@ class SaleOrderCancelRequest(models.Model):
     )
     note = fields.Text(help="What the customer said, and any detail of the reason.")
     outcome = fields.Selection(
-        selection_add=[("done", "Done"), ("cancelled",)],
+        selection_add=[("done", "Applied"), ("cancelled",)],
         ondelete={"done": "set null"},
     )
     state = fields.Selection(
-        selection_add=[("done", "Done"), ("cancelled",)],
+        selection_add=[("done", "Applied"), ("cancelled",)],
         ondelete={"done": "cascade"},
     )
     # Assessment, taken from stock and accounting when the request is made

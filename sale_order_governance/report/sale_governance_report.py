@@ -149,7 +149,11 @@ class SaleGovernanceReport(models.Model):
         string="Delivered to Paid (Days)", aggregator="avg", readonly=True
     )
     cycle_days = fields.Float(
-        string="Received to Paid (Days)", aggregator="avg", readonly=True
+        string="Received to Paid (Days)",
+        aggregator="avg",
+        readonly=True,
+        help="From the day the customer's order was received (its creation when "
+        "no receipt date is recorded) to its payment.",
     )
     first_pass_rate = fields.Float(
         string="First-Pass Approval (%)",

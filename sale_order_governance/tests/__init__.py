@@ -24,3 +24,5 @@ from . import test_attack_http
 from . import test_deadlines
 from . import test_abnormal
 from . import test_documents
+from . import test_ux_salesperson
+from . import test_ux_consultant

@@ -75,8 +75,17 @@ class TestCreditTours(HttpCase, GovernanceCase):
         )
         self.assertIn(order.state, ("draft", "sent"))
         self.assertFalse(order.credit_override_ids)
+        decision = self.env.ref(
+            "sale_order_governance.mail_activity_type_credit_decision"
+        )
+        self.assertEqual(
+            order.activity_ids.filtered(
+                lambda act: act.activity_type_id == decision
+            ).user_id,
+            self.controller,
+        )
         self.start_tour(
-            f"/odoo/sales/{order.id}",
+            "/odoo",
             "sale_order_governance_credit_release_tour",
             login="gov_credit_controller",
         )
@@ -96,6 +105,15 @@ class TestCreditTours(HttpCase, GovernanceCase):
         )
         self.assertFalse(order.credit_blocked)
         self.assertIn(order.state, ("draft", "sent"))
+        self.assertFalse(
+            order.activity_ids.filtered(lambda act: act.activity_type_id == decision)
+        )
+        self.assertIn(
+            "Credit released: confirm the order",
+            order.activity_ids.filtered(
+                lambda act: act.user_id == self.salesperson
+            ).mapped("summary"),
+        )
         self.start_tour(
             f"/odoo/sales/{order.id}",
             "sale_order_governance_credit_confirm_tour",

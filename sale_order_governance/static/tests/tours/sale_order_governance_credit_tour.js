@@ -17,6 +17,14 @@ tours.add("sale_order_governance_credit_blocked_tour", {
             trigger: `${CREDIT_BANNER} .o_field_widget[name='credit_blocked_reason']:contains('above its credit limit')`,
         },
         {
+            content: "... and what to do next: who releases it, what the customer pays",
+            trigger: `${CREDIT_BANNER} .o_field_widget[name='credit_next_step']:contains('Carla Credit')`,
+        },
+        {
+            content: "Odoo's credit-limit warning is not repeated beside the banner",
+            trigger: ".o_form_view:not(:has(.o_field_widget[name='partner_credit_warning']:visible))",
+        },
+        {
             content: "The reason has its own banner, not repeated in the review banner",
             trigger: ".o_form_view:not(:has(div[name='governance_blocking_reason']))",
         },
@@ -25,18 +33,17 @@ tours.add("sale_order_governance_credit_blocked_tour", {
             trigger: `${CREDIT_BANNER}:not(:has(button[name='action_open_credit_release']))`,
         },
         {
-            content: "Try to confirm anyway",
-            trigger: ".o_form_view button[name='action_confirm']:visible",
+            content: "Confirm is not offered while the order is blocked",
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name='action_confirm']:visible))",
+        },
+        {
+            content: "Ask the credit controllers to decide",
+            trigger: `${CREDIT_BANNER} button[name='action_credit_ask_release']`,
             run: "click",
         },
         {
-            content: "The confirmation is refused with the credit reason",
-            trigger: ".modal .modal-body:contains('above its credit limit')",
-        },
-        {
-            content: "Close the error",
-            trigger: ".modal .modal-footer button.btn-primary",
-            run: "click",
+            content: "They were asked",
+            trigger: ".o_notification:contains('credit controllers were asked')",
         },
         {
             content: "The order is still a quotation",
@@ -47,6 +54,25 @@ tours.add("sale_order_governance_credit_blocked_tour", {
 
 tours.add("sale_order_governance_credit_release_tour", {
     steps: () => [
+        {
+            content: "The credit controller has an activity",
+            trigger: ".o_menu_systray .o-mail-ActivityMenu-counter",
+        },
+        {
+            content: "Open the activities",
+            trigger: ".o_menu_systray i[aria-label='Activities']",
+            run: "click",
+        },
+        {
+            content: "Open the orders to decide on",
+            trigger: ".o-mail-ActivityGroup[data-model_name='sale.order']",
+            run: "click",
+        },
+        {
+            content: "Open the blocked order",
+            trigger: ".o_data_row:contains('GOV-CREDIT-1') td[name='name'], .o_kanban_record:contains('GOV-CREDIT-1')",
+            run: "click",
+        },
         {
             content: "Release the order blocked by credit control",
             trigger: `${CREDIT_BANNER}:contains('above its credit limit') button[name='action_open_credit_release']`,
