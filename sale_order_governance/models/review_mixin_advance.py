@@ -14,6 +14,8 @@ ADVANCE_KEY = "sale_order_governance.review_advance"
 # A look that fails on a concurrent change is done again at once: it failed
 # because the other transaction committed, so the next look sees its work.
 ADVANCE_ATTEMPTS = 3
+# Context keys of the decision that must not reach the look after commit.
+POST_COMMIT_DROPPED_KEYS = ("governance_post_buffer",)
 
 
 class SaleGovernanceReviewMixin(models.AbstractModel):
@@ -54,7 +56,13 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         if ADVANCE_KEY not in postcommit.data:
             targets = postcommit.data[ADVANCE_KEY] = set()
             registry, uid = self.env.registry, self.env.uid
-            context = dict(self.env.context)
+            # The decision's own bookkeeping (the buffer of its chatter entry,
+            # already written at its end) stays with it.
+            context = {
+                key: value
+                for key, value in self.env.context.items()
+                if key not in POST_COMMIT_DROPPED_KEYS
+            }
 
             @postcommit.add
             def advance():

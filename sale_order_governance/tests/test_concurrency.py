@@ -171,6 +171,51 @@ class TestConcurrentWorkers(CommittingCase):
             )
             self.assertEqual(len(activities), 1, "the next reviewer is asked once")
 
+    def test_parallel_final_approvals_clear_the_order_once_with_its_note(self):
+        """The last step's two approvals at the same moment: the order is
+        cleared once, and the note saying so is in its chatter once."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["sale.review.stage"].browse(self.stage_c).active = False
+        order_id = self._create_submitted_order()
+        with self.registry.cursor() as cr:
+            reviews = self._reviews(cr, order_id)
+            self.assertEqual(sorted(reviews.mapped("state")), ["pending", "pending"])
+            review_a = reviews.filtered(lambda r: r.stage_id.id == self.stage_a).id
+            review_b = reviews.filtered(lambda r: r.stage_id.id == self.stage_b).id
+
+        def reviewer(uid, review_id):
+            return (
+                lambda cr: api.Environment(cr, uid, {}),
+                lambda env: env["sale.order.review"].browse(review_id).action_approve(),
+            )
+
+        _attempts, errors = self._race_workers(
+            reviewer(self.reviewer_a.id, review_a),
+            reviewer(self.reviewer_b.id, review_b),
+        )
+        self.assertFalse(errors, errors)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            order = env["sale.order"].browse(order_id)
+            self.assertEqual(order.review_state, "approved")
+            notes = env["mail.message"].search_count(
+                [
+                    ("model", "=", "sale.order"),
+                    ("res_id", "=", order_id),
+                    ("body", "ilike", "Every review is approved"),
+                ]
+            )
+            self.assertEqual(notes, 1, "the order is cleared once, in its chatter")
+            to_dos = env["mail.activity"].search_count(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "=", order_id),
+                    ("summary", "=", "Reviews approved: confirm the order"),
+                ]
+            )
+            self.assertEqual(to_dos, 1)
+
     def test_approvals_left_unmoved_are_moved_on_by_the_cron(self):
         """Both parallel approvals committed, the look after commit lost."""
         order_id = self._create_submitted_order()
