@@ -25,6 +25,7 @@ EXPENSE = "expense"  # expenses re-invoiced from accounting
 DELIVERED = "delivered"  # products delivered beyond the order (sale_stock)
 DELIVERY = "delivery"  # delivery costs (delivery, stock_delivery)
 CONFIRMING = "confirming"  # the values written with a confirmation, before its state
+FLAGS_FRESH = "flags_fresh"  # a confirmation whose abnormal flags were just checked
 
 
 def purposes(env):

@@ -15,6 +15,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import create_index
 from odoo.tools.translate import LazyTranslate
 
+from . import governance_context as trust
 from .sale_order_abnormal_checks import FLAG_KINDS, ORDER_KINDS, flag_field
 
 _lt = LazyTranslate(__name__)
@@ -189,7 +190,9 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
-        if vals.get("state") == "sale":
+        if vals.get("state") == "sale" and not trust.allowed(
+            self.env, trust.FLAGS_FRESH
+        ):
             # The state-write backstop routes on fresh flags.
             self._governance_refresh_flags()
         return super().write(vals)
@@ -204,8 +207,15 @@ class SaleOrder(models.Model):
         return super().action_submit_for_review()
 
     def action_confirm(self):
-        self._governance_refresh_flags()
-        return super().action_confirm()
+        # Checked once per confirmation: Odoo's own state write that follows
+        # needs no second check. An order whose approval holds for its
+        # content keeps the flags its reviewers saw; the others are routed
+        # on fresh flags.
+        self.filtered(
+            lambda order: not order._governance_approval_holds()
+        )._governance_refresh_flags()
+        with trust.trusted(self.env, trust.FLAGS_FRESH):
+            return super().action_confirm()
 
     def _validate_order(self):
         self._governance_refresh_flags()
@@ -214,6 +224,15 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def _governance_approval_holds(self):
+        """Approved, for the content that is there now (the gate checks the
+        same fingerprint again before confirming)."""
+        self.ensure_one()
+        return (
+            self.review_state == "approved"
+            and self._review_compute_fingerprint() == self.governance_review_fingerprint
+        )
 
     def _governance_refresh_flags(self):
         """Recompute the flags of the quotations in ``self`` now."""
