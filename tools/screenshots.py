@@ -6,7 +6,9 @@
         --lang zh_CN --out sale_order_governance/static/description/screenshots/zh_CN
 
 With ``--lang`` the user reads Odoo in that language (installed in the
-database); ``--debug-port`` lets several runs share a machine.
+database, e.g. ``odoo-bin -i sale_order_governance --load-language=zh_CN``;
+headless Chromium needs a CJK font for it, e.g. Debian's
+``fonts-wqy-microhei``); ``--debug-port`` lets several runs share a machine.
 
 Logs in with the given user through JSON-RPC, hands the session cookie to a
 headless Chromium over the DevTools protocol and captures each page in the

@@ -182,13 +182,22 @@ class SaleOrder(models.Model):
             for message in self._governance_review_reasons()
         ]
 
+    def _governance_approval_holds(self):
+        """Approved, for the content that is there now: an approval holds for
+        the content that was reviewed only."""
+        self.ensure_one()
+        return (
+            self.review_state == "approved"
+            and self._review_compute_fingerprint() == self.governance_review_fingerprint
+        )
+
     def _governance_review_reasons(self):
         """The review engine's reasons: not submitted, in review, rejected,
         changed after its approval."""
         if self.state == "sale":
             return []
         if self.review_state == "approved":
-            if self._review_compute_fingerprint() == self.governance_review_fingerprint:
+            if self._governance_approval_holds():
                 return []
             # An approval holds for the content that was reviewed only.
             return [

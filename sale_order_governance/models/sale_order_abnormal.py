@@ -225,15 +225,6 @@ class SaleOrder(models.Model):
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
-    def _governance_approval_holds(self):
-        """Approved, for the content that is there now (the gate checks the
-        same fingerprint again before confirming)."""
-        self.ensure_one()
-        return (
-            self.review_state == "approved"
-            and self._review_compute_fingerprint() == self.governance_review_fingerprint
-        )
-
     def _governance_refresh_flags(self):
         """Recompute the flags of the quotations in ``self`` now."""
         quotations = self.filtered(
