@@ -93,6 +93,8 @@ class SaleOrder(models.Model):
                 "\n".join(item.message for item in items if not item.own_banner)
                 or False
             )
+            # The same reasons decide the form's primary action (sale_order_ux.py).
+            order.governance_confirm_blocked = bool(items)
 
     # ------------------------------------------------------------
     # CRUD

@@ -10,18 +10,10 @@ class SaleOrder(models.Model):
 
     governance_confirm_blocked = fields.Boolean(
         string="Confirmation Blocked",
-        compute="_compute_governance_confirm_blocked",
+        compute="_compute_governance_blocking_reason",
         help="The quotation cannot be confirmed now (review or credit control): "
         "the form offers the next step instead of Confirm.",
     )
-
-    @api.depends("state", "review_state", "order_line", "partner_id")
-    def _compute_governance_confirm_blocked(self):
-        for order in self:
-            order.governance_confirm_blocked = bool(
-                order.state in ("draft", "sent")
-                and order._governance_blocking_reasons()
-            )
 
     def _governance_demo_approve_until(self, sequence):
         """Demo data: submitted by the salesperson, the reviews of the steps
