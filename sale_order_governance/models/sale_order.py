@@ -1,5 +1,6 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
 from typing import NamedTuple
 
 from odoo import api, fields, models
@@ -14,6 +15,8 @@ _lt = LazyTranslate(__name__)
 
 # Order fields whose change sends a submitted order back through review.
 REVIEW_RELEVANT_FIELDS = {"order_line", *GOVERNED_ORDER_FIELDS}
+# The fingerprints of one confirmation (see _governance_confirmation_scope).
+FINGERPRINTS_KEY = "sale_order_governance.confirmation_fingerprints"
 
 
 class BlockingReason(NamedTuple):
@@ -116,7 +119,11 @@ class SaleOrder(models.Model):
         return orders
 
     def write(self, vals):
-        if vals.get("state") == "sale" and len(vals) > 1:
+        if (
+            vals.get("state") == "sale"
+            and len(vals) > 1
+            and self._governance_split(vals)
+        ):
             # The other values first, so that the gate judges what is
             # confirmed (an edit written with the state resets the review).
             others = dict(vals)
@@ -135,10 +142,23 @@ class SaleOrder(models.Model):
                     raise UserError(order._governance_blocking_message(reasons))
         watched = self.browse()
         if REVIEW_RELEVANT_FIELDS.intersection(vals):
+            self._governance_forget_fingerprints()
             watched = self._governance_watched()
         res = super().write(vals)
+        if watched or REVIEW_RELEVANT_FIELDS.intersection(vals):
+            self._governance_forget_fingerprints()
         watched._review_check_fingerprint()
         return res
+
+    def _governance_split(self, vals):
+        """Whether the values written with a confirmation must be written
+        before its state: always, but for the confirmation's own values
+        (Odoo's order date) once its flags were checked, which change nothing
+        the gate judges."""
+        return not (
+            trust.allowed(self.env, trust.FLAGS_FRESH)
+            and not REVIEW_RELEVANT_FIELDS.intersection(vals)
+        )
 
     def _action_cancel(self):
         """A cancelled order loses its approval: set back to quotation, it is
@@ -190,8 +210,45 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return (
             self.review_state == "approved"
-            and self._review_compute_fingerprint() == self.governance_review_fingerprint
+            and self._governance_content_fingerprint()
+            == self.governance_review_fingerprint
         )
+
+    @contextlib.contextmanager
+    def _governance_confirmation_scope(self):
+        """Compute the fingerprint of each order's content once in this block.
+
+        A confirmation asks whether the approval still holds up to three times
+        (the flag check, Odoo's error check, the backstop of the state write).
+        Inside the block the first answer is kept per order until the order or
+        its lines are edited (``write``, line ``create``/``write``/``unlink``
+        forget it); the memo ends with the outermost block.
+        """
+        cache = self.env.cr.cache
+        if FINGERPRINTS_KEY in cache:
+            yield
+            return
+        cache[FINGERPRINTS_KEY] = {}
+        try:
+            yield
+        finally:
+            cache.pop(FINGERPRINTS_KEY, None)
+
+    def _governance_content_fingerprint(self):
+        """The fingerprint of the content there now (kept inside a
+        confirmation scope)."""
+        self.ensure_one()
+        memo = self.env.cr.cache.get(FINGERPRINTS_KEY)
+        if memo is None or not isinstance(self.id, int):
+            return self._review_compute_fingerprint()
+        if self.id not in memo:
+            memo[self.id] = self._review_compute_fingerprint()
+        return memo[self.id]
+
+    def _governance_forget_fingerprints(self):
+        memo = self.env.cr.cache.get(FINGERPRINTS_KEY)
+        for order_id in self.ids if memo else ():
+            memo.pop(order_id, None)
 
     def _governance_review_reasons(self):
         """The review engine's reasons: not submitted, in review, rejected,

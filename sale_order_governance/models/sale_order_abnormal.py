@@ -211,11 +211,12 @@ class SaleOrder(models.Model):
         # needs no second check. An order whose approval holds for its
         # content keeps the flags its reviewers saw; the others are routed
         # on fresh flags.
-        self.filtered(
-            lambda order: not order._governance_approval_holds()
-        )._governance_refresh_flags()
-        with trust.trusted(self.env, trust.FLAGS_FRESH):
-            return super().action_confirm()
+        with self._governance_confirmation_scope():
+            self.filtered(
+                lambda order: not order._governance_approval_holds()
+            )._governance_refresh_flags()
+            with trust.trusted(self.env, trust.FLAGS_FRESH):
+                return super().action_confirm()
 
     def _validate_order(self):
         self._governance_refresh_flags()

@@ -260,7 +260,9 @@ class SaleOrder(models.Model):
             return
         cache[CREDIT_DECISIONS_KEY] = {"decisions": {}, "batch": list(self.ids)}
         try:
-            yield
+            # The review gate's checks of the same confirmation, likewise.
+            with self._governance_confirmation_scope():
+                yield
         finally:
             cache.pop(CREDIT_DECISIONS_KEY, None)
 

@@ -11,18 +11,22 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
+        lines.order_id._governance_forget_fingerprints()
         lines.order_id._governance_watched()._review_check_fingerprint()
         return lines
 
     def write(self, vals):
         if not set(GOVERNED_LINE_FIELDS).intersection(vals):
             return super().write(vals)
+        self.order_id._governance_forget_fingerprints()
         orders = self.order_id._governance_watched()
         res = super().write(vals)
+        self.order_id._governance_forget_fingerprints()
         orders._review_check_fingerprint()
         return res
 
     def unlink(self):
+        self.order_id._governance_forget_fingerprints()
         orders = self.order_id._governance_watched()
         res = super().unlink()
         orders.exists()._review_check_fingerprint()

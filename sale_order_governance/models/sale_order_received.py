@@ -96,34 +96,16 @@ class SaleOrder(models.Model):
                 deadline and (order.submitted_date or now) > deadline
             )
 
-    @api.depends(
-        "order_line.price_unit",
-        "order_line.product_uom_qty",
-        "order_line.discount",
-        "order_line.tax_id",
-        "order_line.display_type",
-        "currency_id",
-        "company_id",
-        "date_order",
-        "payment_term_id",
-    )
+    @api.depends("amount_total", "currency_id", "company_id", "date_order")
     def _compute_governance_amount_company(self):
-        # The total from the lines' prices and taxes (as Odoo's own total),
-        # then converted once per currency, company and day.
-        tax = self.env["account.tax"]
+        # Odoo's own total (clients cannot write it: see check_derived_fields),
+        # converted once per currency, company and day.
         convert = self._governance_converter()
         for order in self:
             company = order.company_id
             currency = order.currency_id or company.currency_id
-            base_lines = order._governance_base_lines()
-            base_lines += order._add_base_lines_for_early_payment_discount()
-            tax._add_tax_details_in_base_lines(base_lines, company)
-            tax._round_base_lines_tax_details(base_lines, company)
-            total = tax._get_tax_totals_summary(
-                base_lines=base_lines, currency=currency, company=company
-            )["total_amount_currency"]
             order.governance_amount_company = company.currency_id.round(
-                convert(total, currency, company.currency_id, order)
+                convert(order.amount_total, currency, company.currency_id, order)
             )
 
     # ------------------------------------------------------------
