@@ -174,7 +174,8 @@ class SaleOrder(models.Model):
         raised = self.filtered(lambda order: any(order[name] for name in FLAG_FIELDS))
         # sudo: the history, receivables and costs behind the reasons are
         # read on the user's behalf; only the sentences are shown.
-        findings = raised.sudo()._governance_findings()
+        kinds = [kind for kind in FLAG_KINDS if any(raised.mapped(flag_field(kind)))]
+        findings = raised.sudo()._governance_findings(kinds)
         for order in self:
             found = findings.get(order, {})
             reasons = [
@@ -296,7 +297,7 @@ class SaleOrder(models.Model):
         ]
         if kinds and evidence is not None:
             # sudo: as the rest of the evidence, read on the reviewer's behalf.
-            found = self.sudo()._governance_findings()[self]
+            found = self.sudo()._governance_findings(kinds)[self]
             evidence.setdefault("items", []).extend(
                 [f"flag_{kind}", list(found.get(kind, []))] for kind in kinds
             )

@@ -28,6 +28,16 @@ ORDER_KINDS = (
 # Customers the policy sends to finance first (新客户, 高风险客户).
 CUSTOMER_KINDS = ("new_customer", "high_risk")
 FLAG_KINDS = ORDER_KINDS + CUSTOMER_KINDS
+# The checks, and the kinds each finds.
+CHECKS = (
+    (
+        "_governance_check_lines",
+        ("quantity_abnormal", "discount_exceeded", "price_below_list", "margin_low"),
+    ),
+    ("_governance_check_history", ("quantity_abnormal",)),
+    ("_governance_check_dates", ("date_impossible",)),
+    ("_governance_check_customers", CUSTOMER_KINDS),
+)
 
 
 def flag_field(kind):
@@ -38,8 +48,10 @@ def flag_field(kind):
 class SaleOrder(models.Model):
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
-    def _governance_findings(self):
+    def _governance_findings(self, kinds=None):
         """What makes each order of ``self`` abnormal, and why.
+
+        ``kinds``: only the checks that find these kinds run (all by default).
 
         ``{order: {kind: [sentence, ...]}}`` with the values and thresholds,
         in the current language. Read as superuser by the callers: the
@@ -48,10 +60,9 @@ class SaleOrder(models.Model):
         findings = {order: defaultdict(list) for order in self}
         if not self:
             return findings
-        self._governance_check_lines(findings)
-        self._governance_check_history(findings)
-        self._governance_check_dates(findings)
-        self._governance_check_customers(findings)
+        for check, found_kinds in CHECKS:
+            if kinds is None or set(kinds).intersection(found_kinds):
+                getattr(self, check)(findings)
         return findings
 
     # ------------------------------------------------------------

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The evidence each department reviews an order on, and its labels."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import fields, models
@@ -128,16 +129,15 @@ class SaleOrder(models.Model):
 
     def _review_evidence_warehouse(self):
         lines = []
+        forecasts = self._governance_forecasts()
         for line in self.order_line.filtered(lambda line: line.is_storable):
-            forecast = line.virtual_available_at_date or 0.0
+            forecast, date = forecasts.get(line, (0.0, False))
             lines.append(
                 {
                     "product": line.product_id.display_name,
                     "quantity": line.product_uom_qty,
                     "forecast": forecast,
-                    "date": format_date(self.env, line.scheduled_date)
-                    if line.scheduled_date
-                    else "",
+                    "date": format_date(self.env, date) if date else "",
                     "short": max(line.product_uom_qty - forecast, 0.0),
                 }
             )
@@ -145,6 +145,53 @@ class SaleOrder(models.Model):
             "items": self._review_evidence_general()["items"][3:],
             "lines": lines,
         }
+
+    def _governance_forecasts(self):
+        """``{line: (forecast, date)}`` of the storable lines of a quotation:
+        the quantity forecast at their delivery date, as the order form shows
+        it (``virtual_available_at_date`` of ``sale_stock``: the product's
+        forecast in the line's warehouse, less what the order's earlier lines
+        of the same product take, in the line's unit).
+
+        Read in one batch per warehouse and date, without the order form's
+        widget computations (kits, quantities to deliver) the evidence does
+        not show. Orders no longer quotations read Odoo's own figures, which
+        come from their transfers.
+        """
+        self.ensure_one()
+        lines = self.order_line.filtered(
+            lambda line: line.is_storable and line.product_id
+        )
+        if self.state not in ("draft", "sent"):
+            return {
+                line: (line.virtual_available_at_date or 0.0, line.scheduled_date)
+                for line in lines
+            }
+        groups = defaultdict(lambda: self.env["sale.order.line"])
+        for line in lines:
+            date = self.commitment_date or line._expected_date()
+            groups[line.warehouse_id.id, date] |= line
+        taken = defaultdict(float)
+        forecasts = {}
+        for (warehouse_id, date), group in groups.items():
+            products = group.product_id.with_context(
+                to_date=date, warehouse_id=warehouse_id
+            )
+            available = {product.id: product.virtual_available for product in products}
+            for line in group:
+                product = line.product_id
+                forecast = available[product.id] - taken[product.id]
+                quantity = line.product_uom_qty
+                if line.product_uom and line.product_uom != product.uom_id:
+                    forecast = product.uom_id._compute_quantity(
+                        forecast, line.product_uom
+                    )
+                    quantity = line.product_uom._compute_quantity(
+                        quantity, product.uom_id
+                    )
+                taken[product.id] += quantity
+                forecasts[line] = (forecast, date)
+        return forecasts
 
     def _review_evidence_production(self):
         now = fields.Datetime.now()

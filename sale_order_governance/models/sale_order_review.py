@@ -244,8 +244,9 @@ class SaleOrderReview(models.Model):
 
     def action_approve(self, comment=None, attachment_ids=None):
         """Approve the reviews as the current user and move the record on."""
-        on_behalf = self._check_can_decide()
-        self._decide("approved", comment, on_behalf, attachment_ids)
+        with self.env["sale.review.delegation"]._delegators_memo():
+            on_behalf = self._check_can_decide()
+            self._decide("approved", comment, on_behalf, attachment_ids)
         return True
 
     def action_reject(self, comment, attachment_ids=None):
@@ -257,8 +258,9 @@ class SaleOrderReview(models.Model):
                 "correct the order."
             ),
         )
-        on_behalf = self._check_can_decide()
-        self._decide("rejected", comment, on_behalf, attachment_ids)
+        with self.env["sale.review.delegation"]._delegators_memo():
+            on_behalf = self._check_can_decide()
+            self._decide("rejected", comment, on_behalf, attachment_ids)
         return True
 
     def action_request_changes(self, comment, attachment_ids=None):
@@ -271,8 +273,9 @@ class SaleOrderReview(models.Model):
             comment,
             self.env._("Say what the salesperson should change."),
         )
-        on_behalf = self._check_can_decide()
-        self._decide("changes", comment, on_behalf, attachment_ids)
+        with self.env["sale.review.delegation"]._delegators_memo():
+            on_behalf = self._check_can_decide()
+            self._decide("changes", comment, on_behalf, attachment_ids)
         return True
 
     def action_bulk_approve(self):

@@ -1,10 +1,16 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 # Fields whose change gives a substitute reviews to decide.
 NOTIFIED_FIELDS = {"substitute_id", "date_from", "date_to", "active"}
+
+
+# Who substitutes whom, read once per decision (see _delegators_memo).
+DELEGATORS_KEY = "sale_order_governance.delegators"
 
 
 class SaleReviewDelegation(models.Model):
@@ -165,9 +171,39 @@ class SaleReviewDelegation(models.Model):
         )
 
     @api.model
+    @contextlib.contextmanager
+    def _delegators_memo(self):
+        """Read who substitutes whom once per user and day in this block.
+
+        A decision asks it several times (who may decide, the record rules
+        of every read of a review); delegations and time off do not change
+        while it runs. The memo ends with the outermost block.
+        """
+        cache = self.env.cr.cache
+        if DELEGATORS_KEY in cache:
+            yield
+            return
+        cache[DELEGATORS_KEY] = {}
+        try:
+            yield
+        finally:
+            cache.pop(DELEGATORS_KEY, None)
+
+    @api.model
     def _delegators_of(self, user, day=None):
         """Reviewers whose reviews ``user`` may decide on ``day`` as substitute."""
         day = day or fields.Date.context_today(self)
+        memo = self.env.cr.cache.get(DELEGATORS_KEY)
+        key = (tuple(user.ids), day)
+        if memo is not None and key in memo:
+            return self.env["res.users"].sudo().browse(memo[key])
+        delegators = self._find_delegators_of(user, day)
+        if memo is not None:
+            memo[key] = delegators.ids
+        return delegators
+
+    @api.model
+    def _find_delegators_of(self, user, day):
         delegations = self._running("substitute_id", user, day)
         delegators = delegations.user_id
         if "hr.leave" in self.env:

@@ -70,6 +70,40 @@ class TestReviewEngine(GovernanceCase):
         self.assertEqual(order.state, "sale")
         self.assertTrue(order.picking_ids, "sale_stock still creates the delivery")
 
+    def test_warehouse_evidence_is_the_forecast_of_the_order_form(self):
+        """The warehouse reviewer decides on the figures the order form's
+        forecast widget shows (sale_stock), read in one batch: earlier lines
+        of the same product count, other units are converted."""
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company.id)], limit=1
+        )
+        by_unit = self.env["product.product"].create(
+            {"name": "Governed Bolt", "type": "consu", "is_storable": True}
+        )
+        stock = self.env["stock.quant"]
+        stock._update_available_quantity(self.product, warehouse.lot_stock_id, 5)
+        stock._update_available_quantity(by_unit, warehouse.lot_stock_id, 30)
+        order = self._create_order(
+            [(self.product, 3, 100.0), (self.product, 4, 100.0), (by_unit, 2, 10.0)]
+        )
+        bolts = order.order_line.filtered(lambda line: line.product_id == by_unit)
+        bolts.product_uom = self.env.ref("uom.product_uom_dozen")
+        order.with_user(self.salesperson).action_submit_for_review()
+        self._approve_pending(order, self.sales_manager)
+        self._approve_pending(order, self.warehouse_user)
+        evidence = order.governance_review_ids.filtered(
+            lambda review: review.department == "warehouse"
+        ).evidence["lines"]
+        self.assertEqual(
+            [(line["quantity"], line["forecast"], line["short"]) for line in evidence],
+            [(3.0, 5.0, 0.0), (4.0, 2.0, 2.0), (2.0, 2.5, 0.0)],
+        )
+        # The same figures as Odoo's own forecast of each line.
+        self.assertEqual(
+            [line["forecast"] for line in evidence],
+            order.order_line.mapped("virtual_available_at_date"),
+        )
+
     def test_reviewer_activities_follow_the_steps(self):
         order = self._create_order()
         order.with_user(self.salesperson).action_submit_for_review()
