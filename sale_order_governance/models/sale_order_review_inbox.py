@@ -133,7 +133,7 @@ class SaleOrderReview(models.Model):
     # ------------------------------------------------------------
 
     def _decide(self, decision, comment, on_behalf=None, attachment_ids=None):
-        if self.env.context.get("governance_post_buffer"):
+        if isinstance(self.env.context.get("governance_post_buffer"), _PostBuffer):
             return super()._decide(decision, comment, on_behalf, attachment_ids)
         buffer = _PostBuffer()
         reviews = self.with_context(governance_post_buffer=buffer)
@@ -288,7 +288,7 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
 
     def _review_post(self, body, partners=None):
         buffer = self.env.context.get("governance_post_buffer")
-        if buffer and not partners and len(self) == 1:
+        if isinstance(buffer, _PostBuffer) and not partners and len(self) == 1:
             # Posted once the decision is complete (see SaleOrderReview._decide).
             buffer.bodies[self._name, self.id].append(body)
             return

@@ -164,6 +164,25 @@ class TestReviewerInbox(RequestCase):
         self.assertIn("Every review is approved", self._chatter(approved)[0].body)
         self.assertIn("Fine", self._chatter(approved)[0].body)
 
+    def test_client_context_does_not_replace_the_decision_entry(self):
+        """The buffer of a decision's chatter entry is the server's own: a
+        client sending its key in the context neither breaks the decision
+        nor loses its entry."""
+        order = self._submitted()
+        before = self._chatter(order)
+        for forged in ({"bodies": {}}, "buffer", 1):
+            with self.subTest(forged=forged):
+                self.env.invalidate_all()
+                review = self._pending(order).with_user(self.sales_manager)
+                with self.env.cr.savepoint() as savepoint:
+                    review.with_context(governance_post_buffer=forged).action_approve(
+                        "Fine"
+                    )
+                    new = self._chatter(order) - before
+                    self.assertEqual(len(new), 1, new.mapped("body"))
+                    self.assertIn("Fine", new.body)
+                    savepoint.rollback()
+
     def test_decision_notifies_and_opens_the_next_review(self):
         first, second = self._submitted(), self._submitted()
         review = self._pending(first).with_user(self.sales_manager)
