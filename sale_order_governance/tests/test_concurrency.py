@@ -433,3 +433,114 @@ class TestConcurrentWorkers(CommittingCase):
             cr2.close()
         with self.registry.cursor() as cr:
             self.assertEqual(self._escalation_count(cr, order_ids[0]), 1)
+
+    # ------------------------------------------------------------
+    # The close cron on two workers
+    # ------------------------------------------------------------
+
+    def _closable_orders(self, count):
+        """Quotations of the test's company, then set (in SQL) as confirmed
+        orders delivered, invoiced and paid; only this company closes."""
+        order_ids = [self._create_submitted_order() for _index in range(count)]
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT id FROM res_company WHERE governance_auto_close AND id != %s",
+                [self.company_id],
+            )
+            others = [row[0] for row in cr.fetchall()]
+            if others:
+                cr.execute(
+                    SQL(
+                        "UPDATE res_company SET governance_auto_close = FALSE"
+                        " WHERE id IN %s",
+                        tuple(others),
+                    )
+                )
+                self.addCleanup(self._restore_auto_close, others)
+            cr.execute(
+                SQL(
+                    "UPDATE res_company SET governance_auto_close = TRUE WHERE id = %s",
+                    self.company_id,
+                )
+            )
+            cr.execute(
+                SQL(
+                    "UPDATE sale_order SET state = 'sale', invoice_status = 'invoiced',"
+                    " paid_date = %s, governance_stage = 'shipped',"
+                    " closed_date = NULL WHERE id IN %s",
+                    fields.Datetime.now(),
+                    tuple(order_ids),
+                )
+            )
+        return order_ids
+
+    def _restore_auto_close(self, company_ids):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "UPDATE res_company SET governance_auto_close = TRUE"
+                    " WHERE id IN %s",
+                    tuple(company_ids),
+                )
+            )
+
+    def _closings(self, cr, order_ids):
+        """{order id: (closed, number of "Order closed" entries)}."""
+        cr.execute(
+            SQL(
+                """
+                SELECT so.id, so.closed_date IS NOT NULL,
+                       (SELECT count(*) FROM mail_message m
+                         WHERE m.model = 'sale.order' AND m.res_id = so.id
+                           AND m.body::text LIKE %s)
+                  FROM sale_order so WHERE so.id IN %s
+                """,
+                "%Order closed:%",
+                tuple(order_ids),
+            )
+        )
+        return {row[0]: row[1:] for row in cr.fetchall()}
+
+    def test_two_close_cron_workers_close_each_order_once(self):
+        order_ids = self._closable_orders(3)
+        cr1 = self.registry.cursor()
+        cr2 = self.registry.cursor()
+        try:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            first = env1["sale.order"]._cron_governance_close()
+            # The first worker holds its rows: the second one skips them.
+            second = env2["sale.order"]._cron_governance_close()
+            self.assertEqual(sorted(first.ids), sorted(order_ids))
+            self.assertFalse(second & first)
+            cr1.commit()
+            cr2.commit()
+        finally:
+            cr1.close()
+            cr2.close()
+        with self.registry.cursor() as cr:
+            self.assertEqual(
+                self._closings(cr, order_ids),
+                dict.fromkeys(order_ids, (True, 1)),
+            )
+
+    def test_close_cron_with_stale_snapshot_does_not_close_twice(self):
+        order_ids = self._closable_orders(1)
+        cr1 = self.registry.cursor()
+        cr2 = self.registry.cursor()
+        try:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            cr2.execute("SELECT 1")  # second worker's snapshot predates the commit
+            self.assertEqual(env1["sale.order"]._cron_governance_close().ids, order_ids)
+            cr1.commit()
+            with self.assertRaises(SerializationFailure):
+                env2["sale.order"]._cron_governance_close()
+            cr2.rollback()
+            self.assertFalse(env2["sale.order"]._cron_governance_close())
+            cr2.commit()
+        finally:
+            cr1.close()
+            cr2.close()
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._closings(cr, order_ids), {order_ids[0]: (True, 1)})
