@@ -7,7 +7,6 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 REVIEW_TYPES = [
     ("order", "Order"),
@@ -253,20 +252,6 @@ class SaleGovernanceReviewMixin(models.AbstractModel):
         compute="_compute_governance_review_rounds",
         help="The reviews of the earlier submissions, kept as history.",
     )
-
-    def init(self):
-        res = super().init()
-        if not self._abstract and self._auto:
-            # Requests for changes made before they had a state of their own.
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE %s SET review_state = 'changes' "
-                    "WHERE review_state = 'not_submitted' "
-                    "AND governance_review_changes_requested",
-                    SQL.identifier(self._table),
-                )
-            )
-        return res
 
     @api.depends("review_state", "governance_review_round")
     def _compute_governance_review_rounds(self):

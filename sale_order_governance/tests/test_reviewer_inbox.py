@@ -1,6 +1,8 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -252,6 +254,29 @@ class TestReviewerInbox(RequestCase):
         self.assertNotIn(
             "two lots", order.with_user(self.salesperson).governance_blocking_reason
         )
+
+    def test_upgrade_gives_earlier_requests_for_changes_their_state(self):
+        """Records sent back for changes before that state existed (a
+        quotation with the flag) get it when the database is upgraded, not at
+        every later update."""
+        path = Path(__file__).parents[1] / "migrations/18.0.2.2.0"
+        spec = importlib.util.spec_from_file_location(
+            "pre_migration", path / "pre-migration.py"
+        )
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        sent_back, plain = self._submitted(), self._submitted()
+        self._pending(sent_back).with_user(self.sales_manager).action_request_changes(
+            "Deliver in two lots"
+        )
+        # As the former version stored it.
+        sent_back._governance_engine_write({"review_state": "not_submitted"})
+        plain._review_reset("edited")
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.2.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(sent_back.review_state, "changes")
+        self.assertEqual(plain.review_state, "not_submitted")
 
     def test_reviews_tab_folds_earlier_rounds(self):
         stage_finance = self._create_stage(

@@ -7,7 +7,8 @@ state before the registry loads, so that the derived state of every request
 is the one it had. The analysis reports are queries now (``_table_query``):
 their views go. The first confirmation and the promised date of orders, and
 when reviews were cancelled without a decision, are created and filled with
-SQL before the registry loads, as at installation.
+SQL before the registry loads, as at installation. Records sent back for
+changes before that had a review state of their own get it.
 """
 
 from odoo.tools import SQL
@@ -18,6 +19,11 @@ from odoo.addons.sale_order_governance.hooks import (
     create_kpi_columns,
 )
 
+GOVERNED_TABLES = (
+    "sale_order",
+    "sale_order_change_request",
+    "sale_order_cancel_request",
+)
 OUTCOMES = {
     "sale_order_change_request": ("applied", "cancelled"),
     "sale_order_cancel_request": ("done", "cancelled"),
@@ -41,3 +47,13 @@ def migrate(cr, version):
         )
     create_kpi_columns(cr)
     create_accountability_columns(cr)
+    for table in GOVERNED_TABLES:
+        if column_exists(cr, table, "governance_review_changes_requested"):
+            cr.execute(
+                SQL(
+                    "UPDATE %s SET review_state = 'changes' "
+                    "WHERE review_state = 'not_submitted' "
+                    "AND governance_review_changes_requested",
+                    SQL.identifier(table),
+                )
+            )
