@@ -138,19 +138,7 @@ class SaleReviewDelegation(models.Model):
         for delegation in self.filtered(
             lambda d: d.active and d.date_from <= today <= d.date_to
         ):
-            # sudo: every pending review of the reviewer, whoever delegates.
-            reviews = (
-                self.env["sale.order.review"]
-                .sudo()
-                .search(
-                    [
-                        ("state", "=", "pending"),
-                        ("reviewer_user_ids", "in", delegation.user_id.ids),
-                    ]
-                )
-            )
-            for review in reviews:
-                review._schedule_activities(delegation.substitute_id)
+            self._hand_over(delegation.user_id, delegation.substitute_id)
 
     @api.model
     def _running(self, field, users, day):
@@ -206,28 +194,45 @@ class SaleReviewDelegation(models.Model):
     def _find_delegators_of(self, user, day):
         delegations = self._running("substitute_id", user, day)
         delegators = delegations.user_id
-        if "hr.leave" in self.env:
-            # Time off validated in the Time Off app delegates to the
-            # substitute the reviewer chose in their preferences.
-            leaves = (
-                self.env["hr.leave"]
-                .sudo()
-                .with_context(active_test=True)
-                .search(
-                    [
-                        ("state", "=", "validate"),
-                        ("request_date_from", "<=", day),
-                        ("request_date_to", ">=", day),
-                        (
-                            "employee_id.user_id.governance_review_substitute_id",
-                            "=",
-                            user.id,
-                        ),
-                    ]
+        for reviewer, _substitute in self._time_off_pairs(day, substitute=user):
+            delegators |= reviewer
+        return delegators
+
+    @api.model
+    def _time_off_pairs(self, day, reviewers=None, substitute=None):
+        """``[(reviewer, substitute)]`` of the time off running on ``day``.
+
+        Time off validated in the Time Off app (when installed) delegates to
+        the substitute the reviewer chose in their preferences. Limited to
+        the time off of ``reviewers``, or to the reviewers ``substitute``
+        stands in for.
+        """
+        if "hr.leave" not in self.env:
+            return []
+        domain = [
+            ("state", "=", "validate"),
+            ("request_date_from", "<=", day),
+            ("request_date_to", ">=", day),
+            ("employee_id.user_id.governance_review_substitute_id", "!=", False),
+        ]
+        if reviewers is not None:
+            domain.append(("employee_id.user_id", "in", reviewers.ids))
+        if substitute is not None:
+            domain.append(
+                (
+                    "employee_id.user_id.governance_review_substitute_id",
+                    "in",
+                    substitute.ids,
                 )
             )
-            delegators |= leaves.employee_id.user_id
-        return delegators
+        # sudo: who substitutes whom is needed whoever asks.
+        leaves = (
+            self.env["hr.leave"].sudo().with_context(active_test=True).search(domain)
+        )
+        return [
+            (reviewer, reviewer.governance_review_substitute_id)
+            for reviewer in leaves.employee_id.user_id
+        ]
 
     @api.model
     def _substitutes_of(self, users, day=None):
@@ -236,4 +241,40 @@ class SaleReviewDelegation(models.Model):
         result = {user: self.env["res.users"] for user in users}
         for delegation in self._running("user_id", users, day):
             result[delegation.user_id] |= delegation.substitute_id
+        for reviewer, substitute in self._time_off_pairs(day, reviewers=users):
+            result[reviewer] |= substitute
         return result
+
+    @api.model
+    def _hand_over(self, reviewer, substitute):
+        """Give ``substitute`` an activity for each pending review of
+        ``reviewer`` they have none for yet."""
+        # sudo: every pending review of the reviewer, whoever delegates.
+        reviews = (
+            self.env["sale.order.review"]
+            .sudo()
+            .search(
+                [("state", "=", "pending"), ("reviewer_user_ids", "in", reviewer.ids)]
+            )
+        )
+        for review in reviews.filtered(
+            lambda review: substitute not in review.activity_ids.user_id
+        ):
+            review._schedule_activities(substitute)
+
+    @api.model
+    def _cron_hand_over_reviews(self):
+        """Each day: the pending reviews of the reviewers away today (a
+        delegation or validated time off) go to their substitutes, once."""
+        today = fields.Date.context_today(self)
+        # sudo: every running delegation, whoever runs the cron.
+        delegations = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search([("date_from", "<=", today), ("date_to", ">=", today)])
+        )
+        pairs = [
+            (delegation.user_id, delegation.substitute_id) for delegation in delegations
+        ]
+        for reviewer, substitute in pairs + self._time_off_pairs(today):
+            self._hand_over(reviewer, substitute)

@@ -101,7 +101,8 @@ class TestDelegationAndReassignment(ReviewerCase):
         with self.assertRaisesRegex(AccessError, "four-eyes"):
             self._pending(order).with_user(self.salesperson).action_approve()
 
-    def test_validated_time_off_delegates_to_the_chosen_substitute(self):
+    def _time_off_today(self):
+        """The sales manager away today (Time Off), the deputy standing in."""
         if "hr.leave" not in self.env:
             self.skipTest("the Time Off app (hr_holidays) is not installed")
         self.sales_manager.governance_review_substitute_id = self.deputy
@@ -115,9 +116,6 @@ class TestDelegationAndReassignment(ReviewerCase):
                 "leave_validation_type": "no_validation",
             }
         )
-        order = self._submitted()
-        review = self._pending(order)
-        self.assertFalse(review.with_user(self.deputy).can_decide)
         today = fields.Date.today()
         leave = self.env["hr.leave"].create(
             {
@@ -128,10 +126,36 @@ class TestDelegationAndReassignment(ReviewerCase):
             }
         )
         self.assertEqual(leave.state, "validate")
+        return leave
+
+    def test_validated_time_off_delegates_to_the_chosen_substitute(self):
+        order = self._submitted()
+        review = self._pending(order)
+        self.assertFalse(review.with_user(self.deputy).can_decide)
+        self._time_off_today()
         review.invalidate_recordset(["can_decide"])
         self.assertTrue(review.with_user(self.deputy).can_decide)
         review.with_user(self.deputy).action_approve()
         self.assertEqual(review.decided_on_behalf_of_id, self.sales_manager)
+
+    def test_time_off_substitute_is_given_the_reviews(self):
+        def deputy_activities(order):
+            return self._pending(order).activity_ids.filtered(
+                lambda activity: activity.user_id == self.deputy
+            )
+
+        before = self._submitted()
+        self._time_off_today()
+        # A review requested during the time off goes to the substitute too.
+        during = self._submitted()
+        self.assertEqual(len(deputy_activities(during)), 1)
+        # Those pending before it are handed over by the daily cron, once.
+        self.assertFalse(deputy_activities(before))
+        delegations = self.env["sale.review.delegation"]
+        delegations._cron_hand_over_reviews()
+        delegations._cron_hand_over_reviews()
+        self.assertEqual(len(deputy_activities(before)), 1)
+        self.assertEqual(len(deputy_activities(during)), 1)
 
     def test_delegating_for_someone_else_needs_a_manager(self):
         today = fields.Date.today()
