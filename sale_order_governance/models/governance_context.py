@@ -10,6 +10,9 @@ instead: while the block runs, its purpose is registered on the transaction's
 cursor. Only server code of this transaction runs inside the block, so a
 client can neither enter it nor forge it, and Odoo code called inside it that
 replaces the context (as some flows do) stays trusted.
+
+:func:`memo` keeps, the same way, what one block of server code computes
+once (a confirmation's fingerprints, a decision's substitutes).
 """
 
 from collections import Counter
@@ -47,3 +50,18 @@ def trusted(env, purpose):
         yield env
     finally:
         active[purpose] -= 1
+
+
+@contextmanager
+def memo(env, key):
+    """A dict kept on the transaction's cursor under ``key`` while the
+    outermost block for ``key`` runs; nested blocks share it. Yields it."""
+    cache = env.cr.cache
+    if key in cache:
+        yield cache[key]
+        return
+    cache[key] = {}
+    try:
+        yield cache[key]
+    finally:
+        cache.pop(key, None)

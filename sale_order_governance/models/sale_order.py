@@ -224,15 +224,8 @@ class SaleOrder(models.Model):
         its lines are edited (``write``, line ``create``/``write``/``unlink``
         forget it); the memo ends with the outermost block.
         """
-        cache = self.env.cr.cache
-        if FINGERPRINTS_KEY in cache:
+        with trust.memo(self.env, FINGERPRINTS_KEY):
             yield
-            return
-        cache[FINGERPRINTS_KEY] = {}
-        try:
-            yield
-        finally:
-            cache.pop(FINGERPRINTS_KEY, None)
 
     def _governance_content_fingerprint(self):
         """The fingerprint of the content there now (kept inside a

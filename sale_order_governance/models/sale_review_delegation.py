@@ -5,6 +5,8 @@ import contextlib
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from . import governance_context as trust
+
 # Fields whose change gives a substitute reviews to decide.
 NOTIFIED_FIELDS = {"substitute_id", "date_from", "date_to", "active"}
 
@@ -167,15 +169,8 @@ class SaleReviewDelegation(models.Model):
         of every read of a review); delegations and time off do not change
         while it runs. The memo ends with the outermost block.
         """
-        cache = self.env.cr.cache
-        if DELEGATORS_KEY in cache:
+        with trust.memo(self.env, DELEGATORS_KEY):
             yield
-            return
-        cache[DELEGATORS_KEY] = {}
-        try:
-            yield
-        finally:
-            cache.pop(DELEGATORS_KEY, None)
 
     @api.model
     def _delegators_of(self, user, day=None):

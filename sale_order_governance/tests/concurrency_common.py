@@ -2,7 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import threading
 import time
+from contextlib import contextmanager
 
+from odoo import SUPERUSER_ID, api
 from odoo.service.model import retrying
 from odoo.tests import BaseCase
 from odoo.tools import SQL
@@ -53,6 +55,21 @@ class CommittingCase(BaseCase):
                     tuple(self.shared_stage_ids),
                 )
             )
+
+    @contextmanager
+    def _two_workers(self):
+        """Two superuser environments on cursors of their own, as two cron
+        workers: ``(env1, env2)``; the test commits them, they are closed."""
+        cr1 = self.registry.cursor()
+        cr2 = self.registry.cursor()
+        try:
+            yield (
+                api.Environment(cr1, SUPERUSER_ID, {}),
+                api.Environment(cr2, SUPERUSER_ID, {}),
+            )
+        finally:
+            cr1.close()
+            cr2.close()
 
     def _race_workers(self, first, second):
         """Two workers in threads, each retried by Odoo on a serialization

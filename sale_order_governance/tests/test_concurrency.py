@@ -393,21 +393,14 @@ class TestConcurrentWorkers(CommittingCase):
     def test_two_cron_workers_escalate_once(self):
         order_ids = [self._create_submitted_order() for _index in range(3)]
         self._make_overdue(order_ids)
-        cr1 = self.registry.cursor()
-        cr2 = self.registry.cursor()
-        try:
-            env1 = api.Environment(cr1, SUPERUSER_ID, {})
-            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+        with self._two_workers() as (env1, env2):
             first = env1["sale.order.review"]._cron_escalate_overdue()
             # The first worker holds its rows: the second one skips them.
             second = env2["sale.order.review"]._cron_escalate_overdue()
             self.assertEqual(len(first), 6)
             self.assertFalse(second & first)
-            cr1.commit()
-            cr2.commit()
-        finally:
-            cr1.close()
-            cr2.close()
+            env1.cr.commit()
+            env2.cr.commit()
         with self.registry.cursor() as cr:
             for order_id in order_ids:
                 self.assertEqual(self._escalation_count(cr, order_id), 1)
@@ -415,22 +408,15 @@ class TestConcurrentWorkers(CommittingCase):
     def test_cron_with_stale_snapshot_does_not_escalate_twice(self):
         order_ids = [self._create_submitted_order()]
         self._make_overdue(order_ids)
-        cr1 = self.registry.cursor()
-        cr2 = self.registry.cursor()
-        try:
-            env1 = api.Environment(cr1, SUPERUSER_ID, {})
-            env2 = api.Environment(cr2, SUPERUSER_ID, {})
-            cr2.execute("SELECT 1")  # second worker's snapshot predates the commit
+        with self._two_workers() as (env1, env2):
+            env2.cr.execute("SELECT 1")  # second worker's snapshot predates the commit
             self.assertEqual(len(env1["sale.order.review"]._cron_escalate_overdue()), 2)
-            cr1.commit()
+            env1.cr.commit()
             with self.assertRaises(SerializationFailure):
                 env2["sale.order.review"]._cron_escalate_overdue()
-            cr2.rollback()
+            env2.cr.rollback()
             self.assertFalse(env2["sale.order.review"]._cron_escalate_overdue())
-            cr2.commit()
-        finally:
-            cr1.close()
-            cr2.close()
+            env2.cr.commit()
         with self.registry.cursor() as cr:
             self.assertEqual(self._escalation_count(cr, order_ids[0]), 1)
 
@@ -503,21 +489,14 @@ class TestConcurrentWorkers(CommittingCase):
 
     def test_two_close_cron_workers_close_each_order_once(self):
         order_ids = self._closable_orders(3)
-        cr1 = self.registry.cursor()
-        cr2 = self.registry.cursor()
-        try:
-            env1 = api.Environment(cr1, SUPERUSER_ID, {})
-            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+        with self._two_workers() as (env1, env2):
             first = env1["sale.order"]._cron_governance_close()
             # The first worker holds its rows: the second one skips them.
             second = env2["sale.order"]._cron_governance_close()
             self.assertEqual(sorted(first.ids), sorted(order_ids))
             self.assertFalse(second & first)
-            cr1.commit()
-            cr2.commit()
-        finally:
-            cr1.close()
-            cr2.close()
+            env1.cr.commit()
+            env2.cr.commit()
         with self.registry.cursor() as cr:
             self.assertEqual(
                 self._closings(cr, order_ids),
@@ -526,21 +505,14 @@ class TestConcurrentWorkers(CommittingCase):
 
     def test_close_cron_with_stale_snapshot_does_not_close_twice(self):
         order_ids = self._closable_orders(1)
-        cr1 = self.registry.cursor()
-        cr2 = self.registry.cursor()
-        try:
-            env1 = api.Environment(cr1, SUPERUSER_ID, {})
-            env2 = api.Environment(cr2, SUPERUSER_ID, {})
-            cr2.execute("SELECT 1")  # second worker's snapshot predates the commit
+        with self._two_workers() as (env1, env2):
+            env2.cr.execute("SELECT 1")  # second worker's snapshot predates the commit
             self.assertEqual(env1["sale.order"]._cron_governance_close().ids, order_ids)
-            cr1.commit()
+            env1.cr.commit()
             with self.assertRaises(SerializationFailure):
                 env2["sale.order"]._cron_governance_close()
-            cr2.rollback()
+            env2.cr.rollback()
             self.assertFalse(env2["sale.order"]._cron_governance_close())
-            cr2.commit()
-        finally:
-            cr1.close()
-            cr2.close()
+            env2.cr.commit()
         with self.registry.cursor() as cr:
             self.assertEqual(self._closings(cr, order_ids), {order_ids[0]: (True, 1)})
