@@ -89,21 +89,16 @@ def fill_tracking_columns(
     if table_exists(cr, "mrp_production"):
         productions = SQL(
             """
-            SELECT so.id AS order_id,
+            SELECT sol.order_id,
                    bool_or(mp.state IN %(started)s) AS in_production
-              FROM sale_order so
-              JOIN (SELECT mp.procurement_group_id AS group_id, mp.state
-                      FROM mrp_production mp
-                    UNION ALL
-                    SELECT sm.group_id, mp.state
-                      FROM stock_move sm
-                      JOIN mrp_production mp ON mp.id = sm.created_production_id
-                   ) mp ON mp.group_id = so.procurement_group_id
+              FROM stock_move sm
+              JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+              JOIN mrp_production mp ON mp.id = sm.created_production_id
              WHERE %(only_so)s AND mp.state != 'cancel'
-             GROUP BY so.id
+             GROUP BY sol.order_id
             """,
             started=MO_STARTED_STATES,
-            only_so=only("so.id"),
+            only_so=only("sol.order_id"),
         )
     else:
         productions = SQL("SELECT NULL::int AS order_id, FALSE AS in_production")

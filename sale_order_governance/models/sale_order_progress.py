@@ -81,10 +81,7 @@ class SaleOrder(models.Model):
         ]
         # Soft dependency: manufacturing orders count only where mrp is installed.
         if "mrp.production" in self.env:
-            depends += [
-                "procurement_group_id.mrp_production_ids.state",
-                "procurement_group_id.stock_move_ids.created_production_id.state",
-            ]
+            depends.append("order_line.move_ids.created_production_id.state")
         return depends
 
     @api.depends(lambda self: self._governance_stage_depends())
@@ -114,13 +111,16 @@ class SaleOrder(models.Model):
         )
 
     def _governance_productions(self):
+        """The manufacturing orders made for the order: those its lines' stock
+        moves (the delivery, or a pick of a multi-step delivery) were made
+        to order from (``hooks.fill_tracking_columns`` and the fulfilment
+        report in SQL)."""
         self.ensure_one()
         if "mrp.production" not in self.env:
             return None
-        group = self.procurement_group_id
-        return (
-            group.mrp_production_ids | group.stock_move_ids.created_production_id
-        ).filtered(lambda production: production.state != "cancel")
+        return self.order_line.move_ids.created_production_id.filtered(
+            lambda production: production.state != "cancel"
+        )
 
     def _governance_invoices(self):
         self.ensure_one()

@@ -31,8 +31,9 @@ class SaleFulfilmentReport(models.Model):
             "user_id",
             "partner_id",
             "team_id",
-            "procurement_group_id",
         ],
+        "sale.order.line": ["order_id"],
+        "stock.move": ["sale_line_id"],
         "stock.picking": ["sale_id", "state", "date_done", "return_id"],
         "res.company": ["governance_fulfilment_delay_points"],
     }
@@ -74,14 +75,13 @@ class SaleFulfilmentReport(models.Model):
             SELECT mp.id * 2 + 1, mp.name, 'production', so.id, NULL::int,
                    CASE WHEN mp.state = 'done' THEN mp.date_finished END,
                    mp.state = 'done'
-              FROM (SELECT id AS production_id, procurement_group_id AS group_id
-                      FROM mrp_production
-                    UNION
-                    SELECT created_production_id, group_id
-                      FROM stock_move
-                     WHERE created_production_id IS NOT NULL) link
+              FROM (SELECT DISTINCT sm.created_production_id AS production_id,
+                                    sol.order_id
+                      FROM stock_move sm
+                      JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+                     WHERE sm.created_production_id IS NOT NULL) link
               JOIN mrp_production mp ON mp.id = link.production_id
-              JOIN sale_order so ON so.procurement_group_id = link.group_id
+              JOIN sale_order so ON so.id = link.order_id
              WHERE mp.state != 'cancel'
             """
         )

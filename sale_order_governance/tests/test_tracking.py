@@ -1,6 +1,6 @@
 # Copyright 2026 sale_order_governance contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -301,7 +301,8 @@ class TestGovernanceStage(TrackingCase):
             self.assertEqual(order.approved_date, datetime(2026, 3, 5, 10, 0))
         self.assertFalse(order.submitted_date)
 
-    def test_manufacturing_order_when_mrp_is_installed(self):
+    def _made_to_order(self):
+        """The widget made to order: MTO and Manufacture, one component."""
         if "mrp.production" not in self.env:
             self.skipTest("mrp is not installed: the stage ignores production")
         manufacture = self.warehouse.manufacture_pull_id.route_id
@@ -320,6 +321,10 @@ class TestGovernanceStage(TrackingCase):
                 ],
             }
         )
+        return component
+
+    def test_manufacturing_order_when_mrp_is_installed(self):
+        component = self._made_to_order()
         order = self._confirmed(lines=[(self.widget, 2, 100.0)])
         production = order.procurement_group_id.stock_move_ids.created_production_id
         self.assertEqual(len(production), 1)
@@ -343,6 +348,36 @@ class TestGovernanceStage(TrackingCase):
         self.assertEqual(order.governance_stage, "to_ship")
         # Finished production is work done: a cancellation must handle it.
         self.assertTrue(order._governance_assessment()["in_production"])
+
+    def test_manufacturing_order_of_a_two_step_delivery(self):
+        """Made to order for the pick of a pick + ship delivery: the order's
+        manufacturing order is found through the pick, as the report does."""
+        component = self._made_to_order()
+        self.warehouse.delivery_steps = "pick_ship"
+        order = self._confirmed(
+            lines=[(self.widget, 2, 100.0)],
+            commitment_date=fields.Datetime.now() + timedelta(days=10),
+        )
+        production = order.order_line.move_ids.created_production_id
+        self.assertEqual(len(production), 1)
+        self.assertEqual(order.governance_stage, "to_produce")
+        self._stock(component, 2)
+        production.action_assign()
+        production.qty_producing = 1
+        production._set_qty_producing()
+        self.assertEqual(order.governance_stage, "in_production")
+        self.env.flush_all()
+        report = self.env["sale.fulfilment.report"].search(
+            [("order_id", "=", order.id), ("department", "=", "production")]
+        )
+        self.assertEqual(report.name, production.name)
+        # The SQL twin of the stage (installation) finds it too.
+        self.env.cr.execute(
+            "UPDATE sale_order SET governance_stage = NULL WHERE id = %s", [order.id]
+        )
+        fill_tracking_columns(self.env.cr, fields.Datetime.now(), order.ids)
+        self.env.invalidate_all()
+        self.assertEqual(order.governance_stage, "in_production")
 
 
 class TestLateRisk(TrackingCase):
