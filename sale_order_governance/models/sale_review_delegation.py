@@ -137,28 +137,26 @@ class SaleReviewDelegation(models.Model):
     def _notify_substitutes(self):
         """Give substitutes the pending reviews that are now theirs too."""
         today = fields.Date.context_today(self)
-        for delegation in self.filtered(
-            lambda d: d.active and d.date_from <= today <= d.date_to
-        ):
-            self._hand_over(delegation.user_id, delegation.substitute_id)
+        self._hand_over(
+            [
+                (delegation.user_id, delegation.substitute_id)
+                for delegation in self.filtered(
+                    lambda d: d.active and d.date_from <= today <= d.date_to
+                )
+            ]
+        )
 
     @api.model
     def _running(self, field, users, day):
-        """Delegations running on ``day`` whose ``field`` is one of ``users``."""
+        """Delegations running on ``day`` whose ``field`` is one of ``users``
+        (every running delegation when ``users`` is None)."""
+        domain = [("date_from", "<=", day), ("date_to", ">=", day)]
+        if users is not None:
+            domain.append((field, "in", users.ids))
         # sudo: who substitutes whom is needed whoever asks. active_test:
         # record rules search in an inactive context; an archived delegation
         # has ended.
-        return (
-            self.sudo()
-            .with_context(active_test=True)
-            .search(
-                [
-                    (field, "in", users.ids),
-                    ("date_from", "<=", day),
-                    ("date_to", ">=", day),
-                ]
-            )
-        )
+        return self.sudo().with_context(active_test=True).search(domain)
 
     @api.model
     @contextlib.contextmanager
@@ -241,35 +239,37 @@ class SaleReviewDelegation(models.Model):
         return result
 
     @api.model
-    def _hand_over(self, reviewer, substitute):
-        """Give ``substitute`` an activity for each pending review of
-        ``reviewer`` they have none for yet."""
-        # sudo: every pending review of the reviewer, whoever delegates.
+    def _hand_over(self, pairs):
+        """For each ``(reviewer, substitute)`` of ``pairs``, give the
+        substitute an activity for each pending review of the reviewer they
+        have none for yet."""
+        if not pairs:
+            return
+        reviewers = self.env["res.users"].union(*(pair[0] for pair in pairs))
+        # sudo: every pending review of the reviewers, whoever delegates.
         reviews = (
             self.env["sale.order.review"]
             .sudo()
             .search(
-                [("state", "=", "pending"), ("reviewer_user_ids", "in", reviewer.ids)]
+                [("state", "=", "pending"), ("reviewer_user_ids", "in", reviewers.ids)]
             )
         )
-        for review in reviews.filtered(
-            lambda review: substitute not in review.activity_ids.user_id
-        ):
-            review._schedule_activities(substitute)
+        for reviewer, substitute in pairs:
+            for review in reviews.filtered(
+                lambda review, reviewer=reviewer, substitute=substitute: (
+                    reviewer in review.reviewer_user_ids
+                    and substitute not in review.activity_ids.user_id
+                )
+            ):
+                review._schedule_activities(substitute)
 
     @api.model
     def _cron_hand_over_reviews(self):
         """Each day: the pending reviews of the reviewers away today (a
         delegation or validated time off) go to their substitutes, once."""
         today = fields.Date.context_today(self)
-        # sudo: every running delegation, whoever runs the cron.
-        delegations = (
-            self.sudo()
-            .with_context(active_test=True)
-            .search([("date_from", "<=", today), ("date_to", ">=", today)])
-        )
         pairs = [
-            (delegation.user_id, delegation.substitute_id) for delegation in delegations
+            (delegation.user_id, delegation.substitute_id)
+            for delegation in self._running("user_id", None, today)
         ]
-        for reviewer, substitute in pairs + self._time_off_pairs(today):
-            self._hand_over(reviewer, substitute)
+        self._hand_over(pairs + self._time_off_pairs(today))
