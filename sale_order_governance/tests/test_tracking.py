@@ -323,16 +323,20 @@ class TestGovernanceStage(TrackingCase):
         )
         return component
 
+    def _start_production(self, production, component):
+        """Components in stock, then the first unit produced."""
+        self._stock(component, 2)
+        production.action_assign()
+        production.qty_producing = 1
+        production._set_qty_producing()
+
     def test_manufacturing_order_when_mrp_is_installed(self):
         component = self._made_to_order()
         order = self._confirmed(lines=[(self.widget, 2, 100.0)])
         production = order.procurement_group_id.stock_move_ids.created_production_id
         self.assertEqual(len(production), 1)
         self.assertEqual(order.governance_stage, "to_produce")
-        self._stock(component, 2)
-        production.action_assign()
-        production.qty_producing = 1
-        production._set_qty_producing()
+        self._start_production(production, component)
         self.assertEqual(production.state, "progress")
         self.assertEqual(order.governance_stage, "in_production")
         # Requests read the same manufacturing orders as the stage.
@@ -361,10 +365,7 @@ class TestGovernanceStage(TrackingCase):
         production = order.order_line.move_ids.created_production_id
         self.assertEqual(len(production), 1)
         self.assertEqual(order.governance_stage, "to_produce")
-        self._stock(component, 2)
-        production.action_assign()
-        production.qty_producing = 1
-        production._set_qty_producing()
+        self._start_production(production, component)
         self.assertEqual(order.governance_stage, "in_production")
         self.env.flush_all()
         report = self.env["sale.fulfilment.report"].search(
